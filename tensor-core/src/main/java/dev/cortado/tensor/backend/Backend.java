@@ -1,0 +1,115 @@
+package dev.cortado.tensor.backend;
+
+import dev.cortado.tensor.Tensor;
+
+/**
+ * The kernels every op dispatches to. The functional op classes ({@code Elementwise}, {@code Reductions},
+ * {@code LinearAlgebra}, …) validate arguments, compute output shapes, allocate outputs and arrange views;
+ * a backend only computes. So every method may assume:
+ * <ul>
+ *   <li>shapes and dtypes are already checked and consistent, as described per method;</li>
+ *   <li>inputs may be arbitrary strided views (including stride 0 from broadcasting) unless a method says
+ *       "contiguous";</li>
+ *   <li>outputs are freshly allocated, dense and row-major, unless a method says otherwise.</li>
+ * </ul>
+ * {@link dev.cortado.tensor.reference.ReferenceBackend} is the specification of every method; other
+ * backends are tested against it.
+ */
+public interface Backend {
+    /** Short name used to select the backend ({@code cpu}, {@code reference}, …). */
+    String name();
+
+    /** One human-readable line describing the device, for {@code cortado devices}. */
+    String describe();
+
+    // ------------------------------------------------------------ memory
+
+    /** {@code dst[i] = src[i]} for tensors of the same shape; converts when dtypes differ. dst may be a strided view. */
+    void copy(Tensor src, Tensor dst);
+
+    // ------------------------------------------------------------ elementwise (float32)
+
+    /** {@code out = op(x)}; x has out's shape. */
+    void unary(UnaryOp op, Tensor x, Tensor out);
+
+    /** {@code out = min(max(x, min), max)}; NaN stays NaN. x has out's shape. */
+    void clamp(Tensor x, float min, float max, Tensor out);
+
+    /** {@code out = op(a, b)}; a and b are broadcast views with out's shape. */
+    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+
+    /** {@code out = a op b} into a BOOL tensor; a and b are float32 or int64 (same dtype), broadcast to out's shape. */
+    void compare(CompareOp op, Tensor a, Tensor b, Tensor out);
+
+    /** {@code out = condition ? a : b}; condition BOOL, a and b of out's dtype, all broadcast to out's shape. */
+    void where(Tensor condition, Tensor a, Tensor b, Tensor out);
+
+    // ------------------------------------------------------------ reductions (float32)
+
+    /**
+     * Reduces the last {@code reducedDims} dims of x; out holds one value per combination of the leading
+     * dims (dense, {@code numel = product of x's leading sizes}).
+     */
+    void reduce(ReduceOp op, Tensor x, int reducedDims, Tensor out);
+
+    /** Variance over the last {@code reducedDims} dims: Σ(x - mean)² / (n - correction); NaN when n - correction ≤ 0. */
+    void variance(Tensor x, int reducedDims, int correction, Tensor out);
+
+    /**
+     * Index (INT64, row-major within the reduced dims) of the largest ({@code max}) or smallest value over
+     * the last {@code reducedDims} dims; the first occurrence wins and NaN counts as the extreme.
+     */
+    void argReduce(boolean max, Tensor x, int reducedDims, Tensor out);
+
+    // ------------------------------------------------------------ row-wise (float32, contiguous [rows, n])
+
+    /** Softmax (or log-softmax) of each row, numerically stable (subtract the row maximum). */
+    void softmax(Tensor x, Tensor out, boolean log);
+
+    /**
+     * Layer norm of each row: {@code out = (x - mean) · rstd · weight + bias}, {@code rstd = 1/sqrt(var + eps)}
+     * with the biased variance. weight, bias ([n]) may be null; mean and rstd ([rows]) may be null, else they
+     * receive the statistics for a backward pass.
+     */
+    void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean, Tensor rstd);
+
+    /**
+     * The k largest ({@code largest}) or smallest values of each row with their INT64 column indices,
+     * sorted (descending for largest); ties keep the lower index first. x is contiguous [rows, n];
+     * values and indices are [rows, k].
+     */
+    void topk(Tensor x, int k, boolean largest, Tensor values, Tensor indices);
+
+    // ------------------------------------------------------------ linear algebra (float32)
+
+    /** Batched {@code out[b] = a[b] · b[b]}: a [B, M, K], b [B, K, N] (any strides, batch stride may be 0), out [B, M, N]. */
+    void matmul(Tensor a, Tensor b, Tensor out);
+
+    // ------------------------------------------------------------ convolution and pooling (float32, NCHW)
+
+    /** out [N, O, OH, OW] = conv2d(input [N, C, H, W], weight [O, C/groups, KH, KW]) + bias [O] (bias may be null). */
+    void conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor out);
+
+    /** Gradient of conv2d w.r.t. its input: gradInput [N, C, H, W] from gradOut [N, O, OH, OW] and weight (overwritten, not accumulated). */
+    void conv2dInputGrad(Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradInput);
+
+    /** Gradient of conv2d w.r.t. its weight: gradWeight [O, C/groups, KH, KW] from input and gradOut (overwritten). */
+    void conv2dWeightGrad(Tensor input, Tensor gradOut, Conv2dParams params, Tensor gradWeight);
+
+    /** Max pooling over [N, C, H, W]; indices (INT64, may be null) receive the flat h·W + w position of each maximum. */
+    void maxPool2d(Tensor input, Pool2dParams params, Tensor out, Tensor indices);
+
+    /** Average pooling over [N, C, H, W]; padding counts toward the divisor when params.countIncludePad(). */
+    void avgPool2d(Tensor input, Pool2dParams params, Tensor out);
+
+    // ------------------------------------------------------------ indexing (any dtype for values)
+
+    /** {@code out[..., i, ...] = x[..., index[..., i, ...], ...]} along {@code dim} (torch.gather); index INT64 in range. */
+    void gather(Tensor x, int dim, Tensor index, Tensor out);
+
+    /** Slices of x along {@code dim} at the positions of the 1-D INT64 index (in range). */
+    void indexSelect(Tensor x, int dim, Tensor index, Tensor out);
+
+    /** In place: {@code dst[..., index[..., i, ...], ...] += src[..., i, ...]} along {@code dim} (float32 dst; index in range; dst may be a view). */
+    void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src);
+}

@@ -1,0 +1,19 @@
+package dev.cortado.tensor.reference;
+
+import dev.cortado.tensor.Tensor;
+import dev.cortado.tensor.backend.BinaryOp;
+import dev.cortado.tensor.backend.CompareOp;
+import dev.cortado.tensor.backend.Conv2dParams;
+import dev.cortado.tensor.backend.Pool2dParams;
+import dev.cortado.tensor.backend.ReduceOp;
+import dev.cortado.tensor.backend.UnaryOp;
+
+/** PLACEHOLDER-PENDING: being written. */
+final class ReferenceMatmul {
+    private ReferenceMatmul() {
+    }
+
+    static void matmul(Tensor a, Tensor b, Tensor out) {
+        throw new UnsupportedOperationException("pending");
+    }
+}
