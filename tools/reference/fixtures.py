@@ -10,17 +10,18 @@ A case:
    "inputs":  {name: tensor, ...},
    "outputs": {name: tensor, ...}}
 A tensor:
-  {"dtype": "float32" | "int64" | "bool", "shape": [...], "data": [... row-major ...],
+  {"dtype": "float32" | "int64" | "bool", "shape": [...], "data": row-major values,
    "permute": [...]?,           # optional: the op's input is base.permute(*permute)  (a non-contiguous view)
    "slice": [dim, start, end, step]?}  # optional, applied after permute: base[..., start:end:step, ...]
-Float values are written as the exact float32 value (Python's shortest repr of it as a double), so
-Java's Float.parseFloat/(float) cast recovers the bit pattern. NaN and ±Infinity are written as the
-non-standard JSON tokens NaN / Infinity / -Infinity (Jackson reads them with ALLOW_NON_NUMERIC_NUMBERS).
+float32 data is one string of space-separated numbers, each the shortest text that identifies the
+float32 value (numpy's repr), with NaN / Infinity / -Infinity spelled as Java's Float.parseFloat reads
+them: compact, and exact to the bit. int64 and bool data are JSON arrays.
 """
 import json
 import os
 import sys
 
+import numpy as np
 import torch
 
 FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -32,12 +33,25 @@ _DTYPES = {torch.float32: "float32", torch.int64: "int64", torch.bool: "bool"}
 def encode(t, permute=None, slice_=None):
     """Encode a tensor. With permute/slice_, `t` is the *base* tensor and the op input is the view."""
     t = t.detach().contiguous()
-    out = {"dtype": _DTYPES[t.dtype], "shape": list(t.shape), "data": t.reshape(-1).tolist()}
+    values = t.reshape(-1)
+    if t.dtype == torch.float32:
+        data = " ".join(_float_text(v) for v in values.numpy())
+    else:
+        data = values.tolist()
+    out = {"dtype": _DTYPES[t.dtype], "shape": list(t.shape), "data": data}
     if permute is not None:
         out["permute"] = list(permute)
     if slice_ is not None:
         out["slice"] = list(slice_)
     return out
+
+
+def _float_text(value):
+    if np.isnan(value):
+        return "NaN"
+    if np.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return repr(np.float32(value))
 
 
 def view_of(t, permute=None, slice_=None):

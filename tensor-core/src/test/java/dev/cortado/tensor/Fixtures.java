@@ -1,6 +1,5 @@
 package dev.cortado.tensor;
 
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -14,9 +13,7 @@ import java.util.List;
  * {@code tools/reference/fixtures.py}) from the test resources folder {@code fixtures/}.
  */
 public final class Fixtures {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .build();
+    private static final JsonMapper MAPPER = new JsonMapper();
 
     private Fixtures() {
     }
@@ -92,9 +89,11 @@ public final class Fixtures {
         JsonNode data = node.get("data");
         Tensor base = switch (node.get("dtype").asText()) {
             case "float32" -> {
-                float[] values = new float[data.size()];
+                String text = data.asText().trim();
+                String[] tokens = text.isEmpty() ? new String[0] : text.split(" ");
+                float[] values = new float[tokens.length];
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) data.get(i).asDouble();
+                    values[i] = Float.parseFloat(tokens[i]);
                 }
                 yield Tensor.fromArray(values, shape);
             }

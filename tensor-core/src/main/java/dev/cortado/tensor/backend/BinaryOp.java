@@ -6,7 +6,7 @@ public enum BinaryOp {
     SUB,
     MUL,
     DIV,
-    /** a^b as Math.pow (so pow(x, 0) = 1 and pow(negative, non-integer) = NaN). */
+    /** a^b as C's pow: pow(x, 0) = 1, pow(1, y) = 1 (even for NaN y), pow(negative, non-integer) = NaN. */
     POW,
     /** max(a, b), NaN if either is NaN (like torch.maximum). */
     MAXIMUM,

@@ -1,23 +1,66 @@
 package dev.cortado.tensor.cpu;
 
 import dev.cortado.tensor.Tensor;
-import dev.cortado.tensor.backend.BinaryOp;
-import dev.cortado.tensor.backend.CompareOp;
-import dev.cortado.tensor.backend.Conv2dParams;
-import dev.cortado.tensor.backend.Pool2dParams;
-import dev.cortado.tensor.backend.ReduceOp;
-import dev.cortado.tensor.backend.UnaryOp;
 
-/** PLACEHOLDER-PENDING: being written. */
+/** Row-wise softmax and layer norm over contiguous [rows, n] tensors, rows split over the pool. */
 final class CpuRows {
     private CpuRows() {
     }
 
+    /** softmax = exp(x − m) / Σ exp(x − m); log_softmax = x − m − log Σ exp(x − m); m = row max. */
     static void softmax(Parallel parallel, Tensor x, Tensor out, boolean log) {
-        throw new UnsupportedOperationException("pending");
+        float[] src = x.floatData();
+        float[] dst = out.floatData();
+        int n = x.size(-1);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        parallel.forRange(rows, grain(n), (start, end) -> {
+            for (int row = start; row < end; row++) {
+                int in = x.offset() + row * n;
+                int to = out.offset() + row * n;
+                float max = RowMath.extreme(src, in, n, true);
+                if (log) {
+                    float logSum = (float) Math.log(RowMath.expSum(src, in, n, max, null, 0));
+                    RowMath.subtractTwice(src, in, n, max, logSum, dst, to);
+                } else {
+                    float sum = RowMath.expSum(src, in, n, max, dst, to);
+                    RowMath.scaleShift(dst, to, n, 1f / sum, 0f, dst, to);
+                }
+            }
+        });
     }
 
-    static void layerNorm(Parallel parallel, Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean, Tensor rstd) {
-        throw new UnsupportedOperationException("pending");
+    /** y = (x − mean)·rstd·weight + bias, rstd = 1/√(var + eps), biased variance, two passes over the row. */
+    static void layerNorm(Parallel parallel, Tensor x, Tensor weight, Tensor bias, float eps, Tensor out,
+                          Tensor mean, Tensor rstd) {
+        float[] src = x.floatData();
+        float[] dst = out.floatData();
+        int n = x.size(-1);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        // Dense copies of the affine parameters so the vector loop reads them with stride 1.
+        float[] gamma = weight == null ? null : weight.toFloatArray();
+        float[] beta = bias == null ? null : bias.toFloatArray();
+        parallel.forRange(rows, grain(n), (start, end) -> {
+            for (int row = start; row < end; row++) {
+                int in = x.offset() + row * n;
+                int to = out.offset() + row * n;
+                float mu = RowMath.sum(src, in, n, 0f) / n;
+                float inverseStd = (float) (1 / Math.sqrt(RowMath.squaredDeviations(src, in, n, mu) / n + eps));
+                RowMath.scaleShift(src, in, n, inverseStd, -mu * inverseStd, dst, to);
+                if (gamma != null || beta != null) {
+                    RowMath.affine(dst, to, n, gamma, beta);
+                }
+                if (mean != null) {
+                    mean.floatData()[mean.offset() + row] = mu;
+                }
+                if (rstd != null) {
+                    rstd.floatData()[rstd.offset() + row] = inverseStd;
+                }
+            }
+        });
+    }
+
+    /** Rows per work item so each chunk holds at least ~16K elements. */
+    private static int grain(int n) {
+        return Math.max(1, (1 << 14) / Math.max(n, 1));
     }
 }

@@ -1,23 +1,76 @@
 package dev.cortado.tensor.reference;
 
 import dev.cortado.tensor.Tensor;
-import dev.cortado.tensor.backend.BinaryOp;
-import dev.cortado.tensor.backend.CompareOp;
-import dev.cortado.tensor.backend.Conv2dParams;
-import dev.cortado.tensor.backend.Pool2dParams;
-import dev.cortado.tensor.backend.ReduceOp;
-import dev.cortado.tensor.backend.UnaryOp;
 
-/** PLACEHOLDER-PENDING: being written. */
+/** Row-wise kernels of the reference backend over contiguous [rows, n] tensors, accumulating in double. */
 final class ReferenceRows {
     private ReferenceRows() {
     }
 
+    /**
+     * softmax(x)ⱼ = exp(xⱼ - m) / Σₖ exp(xₖ - m) and log_softmax(x)ⱼ = xⱼ - m - log Σₖ exp(xₖ - m),
+     * with m the row maximum so no exponent overflows.
+     */
     static void softmax(Tensor x, Tensor out, boolean log) {
-        throw new UnsupportedOperationException("pending");
+        float[] src = x.floatData();
+        float[] dst = out.floatData();
+        int n = x.size(-1);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        for (int row = 0; row < rows; row++) {
+            int in = x.offset() + row * n;
+            int to = out.offset() + row * n;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                max = Math.max(max, src[in + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += Math.exp(src[in + j] - max);
+            }
+            double logSum = Math.log(sum);
+            for (int j = 0; j < n; j++) {
+                double shifted = src[in + j] - max;
+                dst[to + j] = (float) (log ? shifted - logSum : Math.exp(shifted) / sum);
+            }
+        }
     }
 
+    /** y = (x - mean) / sqrt(var + eps) · weight + bias with the biased variance of the row. */
     static void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean, Tensor rstd) {
-        throw new UnsupportedOperationException("pending");
+        float[] src = x.floatData();
+        float[] dst = out.floatData();
+        int n = x.size(-1);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        for (int row = 0; row < rows; row++) {
+            int in = x.offset() + row * n;
+            int to = out.offset() + row * n;
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += src[in + j];
+            }
+            double mu = sum / n;
+            double squares = 0;
+            for (int j = 0; j < n; j++) {
+                double d = src[in + j] - mu;
+                squares += d * d;
+            }
+            double inverseStd = 1 / Math.sqrt(squares / n + eps);
+            for (int j = 0; j < n; j++) {
+                double y = (src[in + j] - mu) * inverseStd;
+                if (weight != null) {
+                    y *= weight.floatData()[weight.offset() + j * weight.stride(0)];
+                }
+                if (bias != null) {
+                    y += bias.floatData()[bias.offset() + j * bias.stride(0)];
+                }
+                dst[to + j] = (float) y;
+            }
+            if (mean != null) {
+                mean.floatData()[mean.offset() + row] = (float) mu;
+            }
+            if (rstd != null) {
+                rstd.floatData()[rstd.offset() + row] = (float) inverseStd;
+            }
+        }
     }
 }

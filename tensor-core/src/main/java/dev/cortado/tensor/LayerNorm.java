@@ -1,0 +1,73 @@
+package dev.cortado.tensor;
+
+import dev.cortado.tensor.backend.Backends;
+import java.util.Arrays;
+
+/**
+ * Layer normalisation over the trailing {@code normalizedShape} dims (Ba et al., 2016):
+ * {@code y = (x − E[x]) / √(Var[x] + eps) · weight + bias}, with the biased variance, as
+ * torch.nn.functional.layer_norm.
+ */
+public final class LayerNorm {
+    private LayerNorm() {
+    }
+
+    /** The normalised output plus the per-row mean and 1/√(var + eps) that a backward pass needs. */
+    public record Result(Tensor output, Tensor mean, Tensor rstd) {
+    }
+
+    /** weight and bias (shape normalizedShape) may be null. */
+    public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        return compute(x, normalizedShape, weight, bias, eps, false).output();
+    }
+
+    /** As {@link #layerNorm}, also returning mean and rstd with shape [leading dims…, 1…]. */
+    public static Result layerNormWithStats(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
+        return compute(x, normalizedShape, weight, bias, eps, true);
+    }
+
+    private static Result compute(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps,
+                                  boolean stats) {
+        x.requireDType("layer_norm", DType.FLOAT32);
+        int[] shape = x.shape();
+        int lead = shape.length - normalizedShape.length;
+        boolean matches = normalizedShape.length > 0 && lead >= 0;
+        for (int i = 0; matches && i < normalizedShape.length; i++) {
+            matches = shape[lead + i] == normalizedShape[i];
+        }
+        if (!matches) {
+            throw new IllegalArgumentException("layer_norm: normalized shape " + Shapes.str(normalizedShape)
+                    + " must be a non-empty suffix of the input shape " + Shapes.str(shape));
+        }
+        if (!(eps >= 0)) {
+            throw new IllegalArgumentException("layer_norm: eps must be >= 0, got " + eps);
+        }
+        int n = Shapes.numel(normalizedShape);
+        checkAffine("weight", weight, normalizedShape);
+        checkAffine("bias", bias, normalizedShape);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        Tensor dense = x.contiguous().reshape(rows, n);
+        Tensor out = Tensor.zeros(rows, n);
+        Tensor mean = stats ? Tensor.zeros(rows) : null;
+        Tensor rstd = stats ? Tensor.zeros(rows) : null;
+        Backends.current().layerNorm(dense, weight == null ? null : weight.reshape(n),
+                bias == null ? null : bias.reshape(n), eps, out, mean, rstd);
+        int[] statShape = shape.clone();
+        for (int i = lead; i < shape.length; i++) {
+            statShape[i] = 1;
+        }
+        return new Result(out.reshape(shape), stats ? mean.reshape(statShape) : null,
+                stats ? rstd.reshape(statShape) : null);
+    }
+
+    private static void checkAffine(String name, Tensor t, int[] normalizedShape) {
+        if (t == null) {
+            return;
+        }
+        t.requireDType("layer_norm (" + name + ")", DType.FLOAT32);
+        if (!Arrays.equals(t.shape(), normalizedShape)) {
+            throw new IllegalArgumentException("layer_norm: " + name + " has shape " + Shapes.str(t.shape())
+                    + " but the normalized shape is " + Shapes.str(normalizedShape));
+        }
+    }
+}

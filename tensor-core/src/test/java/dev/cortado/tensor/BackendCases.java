@@ -1,0 +1,34 @@
+package dev.cortado.tensor;
+
+import dev.cortado.tensor.backend.Backend;
+import dev.cortado.tensor.backend.Backends;
+import dev.cortado.tensor.cpu.CpuBackend;
+import dev.cortado.tensor.reference.ReferenceBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+
+/** Runs each fixture case once per backend, as JUnit dynamic tests named "case @ backend". */
+public final class BackendCases {
+    /** The backends every op is checked on: the specification and the vector CPU engine (2 threads). */
+    public static final List<Backend> ALL = List.of(ReferenceBackend.INSTANCE, new CpuBackend(2));
+
+    private BackendCases() {
+    }
+
+    public static Stream<DynamicTest> forEach(List<Fixtures.Case> cases, Consumer<Fixtures.Case> check) {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Backend backend : ALL) {
+            for (Fixtures.Case c : cases) {
+                tests.add(DynamicTest.dynamicTest(c.name() + " @ " + backend.name(), () -> {
+                    try (var scope = Backends.use(backend)) {
+                        check.accept(c);
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+}
