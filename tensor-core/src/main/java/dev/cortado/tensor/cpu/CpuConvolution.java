@@ -21,8 +21,8 @@ import java.util.Arrays;
  * threads.
  */
 final class CpuConvolution {
-    /** Floats in one patch tile (2 MiB): long rows for the GEMM while the tile stays cache-sized. */
-    private static final int TILE_FLOATS = 1 << 19;
+    /** Floats in one patch tile (1 MiB): long rows for the GEMM while the tile stays within a core's L2. */
+    private static final int TILE_FLOATS = 1 << 18;
     /** Shortest position tile made when tiles are shortened only to give every thread work. */
     private static final int MIN_TILE_POSITIONS = 64;
     /** Items per thread aimed for, so that an item count not divisible by the threads idles little. */

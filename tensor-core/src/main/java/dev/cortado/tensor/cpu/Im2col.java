@@ -24,35 +24,36 @@ final class Im2col {
     static void gather(ConvShape s, float[] x, int base, int strideC, int strideH, int strideW,
                        int channelCount, int p0, int p1, float[] col) {
         Conv2dParams p = s.params();
+        int outW = s.outW();
         int dst = 0;
         for (int c = 0; c < channelCount; c++) {
             for (int kh = 0; kh < s.kernelH(); kh++) {
                 for (int kw = 0; kw < s.kernelW(); kw++) {
                     int shiftW = kw * p.dilationW() - p.padW();
                     int firstOw = firstInside(shiftW, p.strideW());
-                    int endOw = endInside(shiftW, p.strideW(), s.width(), s.outW());
-                    for (int pos = p0; pos < p1; ) {
-                        int oh = pos / s.outW();
-                        int ow = pos - oh * s.outW();
-                        int run = Math.min(p1 - pos, s.outW() - ow);
+                    int endOw = endInside(shiftW, p.strideW(), s.width(), outW);
+                    int step = p.strideW() * strideW;
+                    for (int oh = p0 / outW; oh * outW < p1; oh++) {
+                        // This output row's part of the tile: columns [from, to), stored from col[dst].
+                        int from = Math.max(p0 - oh * outW, 0);
+                        int to = Math.min(p1 - oh * outW, outW);
                         int h = oh * p.strideH() - p.padH() + kh * p.dilationH();
-                        int lo = clamp(firstOw, ow, ow + run);
-                        int hi = h >= 0 && h < s.height() ? clamp(endOw, lo, ow + run) : lo;
-                        Arrays.fill(col, dst, dst + lo - ow, 0f);
+                        int lo = clamp(firstOw, from, to);
+                        int hi = h >= 0 && h < s.height() ? clamp(endOw, lo, to) : lo;
+                        int at = dst - from;
+                        Arrays.fill(col, at + from, at + lo, 0f);
                         if (hi > lo) {
                             int src = base + c * strideC + h * strideH + (lo * p.strideW() + shiftW) * strideW;
-                            int step = p.strideW() * strideW;
                             if (step == 1) {
-                                System.arraycopy(x, src, col, dst + lo - ow, hi - lo);
+                                System.arraycopy(x, src, col, at + lo, hi - lo);
                             } else {
-                                for (int i = dst + lo - ow; i < dst + hi - ow; i++, src += step) {
+                                for (int i = at + lo; i < at + hi; i++, src += step) {
                                     col[i] = x[src];
                                 }
                             }
                         }
-                        Arrays.fill(col, dst + hi - ow, dst + run, 0f);
-                        dst += run;
-                        pos += run;
+                        Arrays.fill(col, at + hi, at + to, 0f);
+                        dst += to - from;
                     }
                 }
             }
@@ -66,28 +67,36 @@ final class Im2col {
      */
     static void scatterAdd(ConvShape s, float[] col, int channelCount, int p0, int p1, float[] dx, int base) {
         Conv2dParams p = s.params();
+        int outW = s.outW();
         int src = 0;
         for (int c = 0; c < channelCount; c++) {
             for (int kh = 0; kh < s.kernelH(); kh++) {
                 for (int kw = 0; kw < s.kernelW(); kw++) {
                     int shiftW = kw * p.dilationW() - p.padW();
                     int firstOw = firstInside(shiftW, p.strideW());
-                    int endOw = endInside(shiftW, p.strideW(), s.width(), s.outW());
-                    for (int pos = p0; pos < p1; ) {
-                        int oh = pos / s.outW();
-                        int ow = pos - oh * s.outW();
-                        int run = Math.min(p1 - pos, s.outW() - ow);
+                    int endOw = endInside(shiftW, p.strideW(), s.width(), outW);
+                    int step = p.strideW();
+                    for (int oh = p0 / outW; oh * outW < p1; oh++) {
+                        int from = Math.max(p0 - oh * outW, 0);
+                        int to = Math.min(p1 - oh * outW, outW);
                         int h = oh * p.strideH() - p.padH() + kh * p.dilationH();
                         if (h >= 0 && h < s.height()) {
-                            int lo = clamp(firstOw, ow, ow + run);
-                            int hi = clamp(endOw, lo, ow + run);
-                            int dst = base + c * s.inputPlane() + h * s.width() + lo * p.strideW() + shiftW;
-                            for (int i = src + lo - ow; i < src + hi - ow; i++, dst += p.strideW()) {
-                                dx[dst] += col[i];
+                            int lo = clamp(firstOw, from, to);
+                            int hi = clamp(endOw, lo, to);
+                            int at = src - from;
+                            int dst = base + c * s.inputPlane() + h * s.width() + lo * step + shiftW;
+                            if (step == 1) {
+                                // Kept apart from the strided loop so that the JIT can vectorise it.
+                                for (int i = 0; i < hi - lo; i++) {
+                                    dx[dst + i] += col[at + lo + i];
+                                }
+                            } else {
+                                for (int i = at + lo; i < at + hi; i++, dst += step) {
+                                    dx[dst] += col[i];
+                                }
                             }
                         }
-                        src += run;
-                        pos += run;
+                        src += to - from;
                     }
                 }
             }
