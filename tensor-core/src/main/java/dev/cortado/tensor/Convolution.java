@@ -12,7 +12,8 @@ import java.util.Arrays;
  * <p>With {@code G = groups}, weight {@code [O, C/G, KH, KW]} and output channel o in group
  * {@code g = o / (O/G)}:
  * <pre>
- *   out[n, o, oh, ow] = bias[o] + Σ_{c, kh, kw} weight[o, c, kh, kw] · x[n, g·C/G + c, oh·sH - pH + kh·dH, ow·sW - pW + kw·dW]
+ *   out[n, o, oh, ow] = bias[o] + Σ_{c, kh, kw} weight[o, c, kh, kw]
+ *                                   · x[n, g·C/G + c, oh·sH - pH + kh·dH, ow·sW - pW + kw·dW]
  *   OH = floor((H + 2·pH - dH·(KH - 1) - 1) / sH) + 1   (likewise OW)
  * </pre>
  * where positions outside the input read as zero. The two gradients are the adjoints of this linear map:

@@ -14,7 +14,7 @@ import dev.cortado.tensor.backend.Pool2dParams;
  * {@code floor_or_ceil((in + 2·pad - dilation·(kernel - 1) - 1) / stride) + 1}.
  *
  * <pre>{@code
- * Tensor x = Tensor.randn(7, 2, 64, 56, 56);
+ * Tensor x = Tensor.randn(7, 2, 64, 56, 56);                 // seed 7, [2, 64, 56, 56]
  * Tensor y = Pooling.maxPool2d(x, Pool2dParams.of(3, 2, 1));   // [2, 64, 28, 28]
  * Tensor v = Pooling.adaptiveAvgPool2d(y, 1, 1);               // [2, 64, 1, 1]
  * }</pre>

@@ -44,6 +44,7 @@ class PoolingEquivalenceTest {
                 new Geometry("2x4 stride 3", 1, 3, 9, 14, window(2, 4, 3, 1, 1, false, true)),
                 new Geometry("5x5 stride 3 pad 2 ceil", 1, 2, 11, 12, window(5, 5, 3, 2, 1, true, true)),
                 new Geometry("global 7x7", 2, 5, 7, 7, window(7, 7, 1, 0, 1, false, true)),
+                new Geometry("2x20 wide windows", 1, 2, 6, 41, window(2, 20, 3, 1, 1, false, false)),
                 new Geometry("3x3 stride 1 big plane", 1, 2, 96, 96, window(3, 3, 1, 1, 1, false, true)));
     }
 

@@ -78,8 +78,7 @@ final class CpuConvolution {
         Tensor w = dense(weight);
         Planes dy = Planes.of(gradOut);
         float[] dx = gradInput.floatData();
-        int wantedChunks = Math.ceilDiv(ITEMS_PER_THREAD * parallel.threads(), Math.max(1, s.batch() * s.groups()));
-        int chunk = pieceLength(s.groupIn(), s.groupIn(), 1, wantedChunks);
+        int chunk = pieceLength(s.groupIn(), s.groupIn(), 1, wantedPieces(s, parallel));
         int chunks = Math.ceilDiv(s.groupIn(), chunk);
         int tile = pieceLength(positions, TILE_FLOATS / (chunk * s.taps()), 1, 1);
         int items = s.batch() * s.groups() * chunks;
@@ -156,7 +155,8 @@ final class CpuConvolution {
                                         float[] col) {
         int[] strides = input.strides();
         int base = input.offset() + n * strides[0] + group * s.groupIn() * strides[1];
-        Im2col.gather(s, input.floatData(), base, strides[1], strides[2], strides[3], s.groupIn(), p0, p0 + length, col);
+        Im2col.gather(s, input.floatData(), base, strides[1], strides[2], strides[3], s.groupIn(), p0, p0 + length,
+                col);
         return new Matrix(col, 0, length, 1);
     }
 
@@ -166,8 +166,12 @@ final class CpuConvolution {
      * groups alone would not give every thread {@link #ITEMS_PER_THREAD} items.
      */
     private static int positionTile(ConvShape s, int rows, Parallel parallel) {
-        int wantedTiles = Math.ceilDiv(ITEMS_PER_THREAD * parallel.threads(), Math.max(1, s.batch() * s.groups()));
-        return pieceLength(s.positions(), TILE_FLOATS / rows, MIN_TILE_POSITIONS, wantedTiles);
+        return pieceLength(s.positions(), TILE_FLOATS / rows, MIN_TILE_POSITIONS, wantedPieces(s, parallel));
+    }
+
+    /** Pieces per (sample, group) that give every thread {@link #ITEMS_PER_THREAD} items. */
+    private static int wantedPieces(ConvShape s, Parallel parallel) {
+        return Math.ceilDiv(ITEMS_PER_THREAD * parallel.threads(), Math.max(1, s.batch() * s.groups()));
     }
 
     /**
@@ -224,7 +228,8 @@ final class CpuConvolution {
             for (int b = 0; b < shape[1]; b++) {
                 for (int c = 0; c < shape[2]; c++) {
                     for (int d = 0; d < shape[3]; d++) {
-                        values[i++] = src[t.offset() + a * strides[0] + b * strides[1] + c * strides[2] + d * strides[3]];
+                        int at = t.offset() + a * strides[0] + b * strides[1] + c * strides[2] + d * strides[3];
+                        values[i++] = src[at];
                     }
                 }
             }
