@@ -27,6 +27,8 @@ final class CpuConvolution {
     private static final int MIN_TILE_POSITIONS = 64;
     /** Items per thread aimed for, so that an item count not divisible by the threads idles little. */
     private static final int ITEMS_PER_THREAD = 4;
+    /** Patch rows per block of the weight gradient's final transpose (16 floats fill a cache line). */
+    private static final int TRANSPOSE_BLOCK = 16;
 
     private CpuConvolution() {
     }
@@ -111,7 +113,10 @@ final class CpuConvolution {
     /**
      * Items are (sample, group, position tile) and all of them add into the same weight gradient, so each
      * thread's slot sums into its own partial gradient; the partials are added in slot order at the end,
-     * which keeps the result independent of scheduling.
+     * which keeps the result independent of scheduling. The GEMMs compute the transposed gradient
+     * {@code dW_gᵀ [K, Og] += X_n · dY[n, g]ᵀ}: both operands are then read along their contiguous
+     * positions, which packs about twice as fast as the transposed patch matrix; the final sum transposes
+     * back.
      */
     static void conv2dWeightGrad(Parallel parallel, Tensor input, Tensor gradOut, Conv2dParams params,
                                  Tensor gradWeight) {
@@ -134,19 +139,29 @@ final class CpuConvolution {
             Matrix dyTile = dy.matrix(n, group * groupOut, p0);
             Matrix patches = s.pointwise() ? x.matrix(n, group * s.groupIn(), p0)
                     : gatherPatches(s, input, n, group, p0, length, col);
-            // dW_g += dY tile [Og, length] · patchesᵀ [length, K]: the transpose is the swapped strides.
-            Sgemm.multiply(gemmParallel, groupOut, patch, length,
-                    dyTile.data, dyTile.offset, dyTile.rowStride, dyTile.colStride,
-                    patches.data, patches.offset, patches.colStride, patches.rowStride,
-                    partial[slot], group * groupOut * patch, patch, true);
+            // dW_gᵀ += patches [K, length] · dY tileᵀ [length, Og]: the transpose is the swapped strides.
+            Sgemm.multiply(gemmParallel, patch, groupOut, length,
+                    patches.data, patches.offset, patches.rowStride, patches.colStride,
+                    dyTile.data, dyTile.offset, dyTile.colStride, dyTile.rowStride,
+                    partial[slot], group * patch * groupOut, groupOut, true);
         });
+        // partial[slot] holds [G, K, Og] and gradWeight is [G, Og, K]: sum and transpose in blocks of
+        // TRANSPOSE_BLOCK patch rows, so the strided reads keep revisiting the same few cache lines.
         float[] dw = gradWeight.floatData();
-        for (int i = 0; i < partial[0].length; i++) {
-            float sum = 0f;
-            for (float[] slotSum : partial) {
-                sum += slotSum[i];
+        for (int group = 0; group < s.groups(); group++) {
+            for (int r0 = 0; r0 < patch; r0 += TRANSPOSE_BLOCK) {
+                int r1 = Math.min(patch, r0 + TRANSPOSE_BLOCK);
+                for (int o = 0; o < groupOut; o++) {
+                    int to = gradWeight.offset() + (group * groupOut + o) * patch;
+                    for (int r = r0; r < r1; r++) {
+                        float sum = 0f;
+                        for (float[] slotSum : partial) {
+                            sum += slotSum[(group * patch + r) * groupOut + o];
+                        }
+                        dw[to + r] = sum;
+                    }
+                }
             }
-            dw[gradWeight.offset() + i] = sum;
         }
     }
 

@@ -114,10 +114,10 @@ final class ReferencePooling {
             for (int c = 0; c < shape[1]; c++) {
                 for (int oh = 0; oh < outH; oh++) {
                     int h0 = Math.floorDiv(oh * height, outH);
-                    int h1 = -Math.floorDiv(-(oh + 1) * height, outH);
+                    int h1 = Math.ceilDiv((oh + 1) * height, outH);
                     for (int ow = 0; ow < outW; ow++) {
                         int w0 = Math.floorDiv(ow * width, outW);
-                        int w1 = -Math.floorDiv(-(ow + 1) * width, outW);
+                        int w1 = Math.ceilDiv((ow + 1) * width, outW);
                         double sum = 0;
                         for (int h = h0; h < h1; h++) {
                             for (int w = w0; w < w1; w++) {
