@@ -108,6 +108,7 @@ class ConvolutionTest {
 
     static void expectError(String fragment, Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertTrue(e.getMessage().contains(fragment), () -> "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+        assertTrue(e.getMessage().contains(fragment),
+                () -> "message '" + e.getMessage() + "' lacks '" + fragment + "'");
     }
 }

@@ -33,7 +33,8 @@ class PoolingFixtureTest {
         try (var scope = Backends.use(backend)) {
             switch (c.op()) {
                 case "max_pool2d" -> {
-                    Pooling.MaxPoolResult result = Pooling.maxPool2dWithIndices(x, params(c, c.intsArg("dilation"), true));
+                    Pool2dParams params = params(c, c.intsArg("dilation"), true);
+                    Pooling.MaxPoolResult result = Pooling.maxPool2dWithIndices(x, params);
                     assertSame(c.output("values"), result.values(), c + " values");
                     assertSame(c.output("indices"), result.indices(), c + " indices");
                 }

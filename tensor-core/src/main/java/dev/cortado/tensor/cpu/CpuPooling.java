@@ -82,16 +82,18 @@ final class CpuPooling {
                 for (int ow = 0; ow < outW; ow++, at++) {
                     int w0 = ow * p.strideW() - p.padW();
                     int w1 = Math.min(w0 + p.kernelW(), width + p.padW());
-                    int rows = Math.min(h1, height) - Math.max(h0, 0);
-                    int cols = Math.min(w1, width) - Math.max(w0, 0);
-                    float sum = windowSum(x, base, strideH, strideW, width, Math.max(h0, 0), rows, Math.max(w0, 0), cols);
+                    int top = Math.max(h0, 0);
+                    int left = Math.max(w0, 0);
+                    int rows = Math.min(h1, height) - top;
+                    int cols = Math.min(w1, width) - left;
+                    float sum = windowSum(x, base, strideH, strideW, width, top, rows, left, cols);
                     y[at] = sum / (p.countIncludePad() ? (h1 - h0) * (w1 - w0) : rows * cols);
                 }
             }
         });
     }
 
-    /** Adaptive average pooling: output row i averages rows [floor(i·H/OH), ceil((i+1)·H/OH)), likewise columns. */
+    /** Adaptive average pooling: output row i averages rows [floor(i·H/OH), ceil((i+1)·H/OH)), same for columns. */
     static void adaptiveAvgPool2d(Parallel parallel, Tensor input, Tensor out) {
         int height = input.size(2);
         int width = input.size(3);
