@@ -102,6 +102,12 @@ public interface Backend {
     /** Average pooling over [N, C, H, W]; padding counts toward the divisor when params.countIncludePad(). */
     void avgPool2d(Tensor input, Pool2dParams params, Tensor out);
 
+    /**
+     * Adaptive average pooling of [N, C, H, W] to out [N, C, OH, OW]: output row i averages input rows
+     * [floor(i·H/OH), ceil((i+1)·H/OH)), likewise columns.
+     */
+    void adaptiveAvgPool2d(Tensor input, Tensor out);
+
     // ------------------------------------------------------------ indexing (any dtype for values)
 
     /** {@code out[..., i, ...] = x[..., index[..., i, ...], ...]} along {@code dim} (torch.gather); index INT64 in range. */

@@ -159,6 +159,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void adaptiveAvgPool2d(Tensor input, Tensor out) {
+        CpuPooling.adaptiveAvgPool2d(parallel, input, out);
+    }
+
+    @Override
     public void gather(Tensor x, int dim, Tensor index, Tensor out) {
         CpuIndexing.gather(parallel, x, dim, index, out);
     }

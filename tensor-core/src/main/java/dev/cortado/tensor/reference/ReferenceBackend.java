@@ -121,6 +121,11 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void adaptiveAvgPool2d(Tensor input, Tensor out) {
+        ReferencePooling.adaptiveAvgPool2d(input, out);
+    }
+
+    @Override
     public void gather(Tensor x, int dim, Tensor index, Tensor out) {
         ReferenceIndexing.gather(x, dim, index, out);
     }
