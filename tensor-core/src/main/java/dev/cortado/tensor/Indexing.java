@@ -265,12 +265,23 @@ public final class Indexing {
     /** Fails unless every value of index is a valid position along dim d of {@code target}. */
     private static void checkIndexValues(String op, Tensor index, String targetName, Tensor target, int d) {
         int size = target.size(d);
-        for (long value : index.contiguous().longData()) {
+        for (long value : distinctElements(index).contiguous().longData()) {
             if (value < 0 || value >= size) {
                 throw new IndexOutOfBoundsException(op + ": index " + value + " is out of range for size " + size
                         + " of dim " + d + " of " + targetName + " " + Shapes.str(target.shape()));
             }
         }
+    }
+
+    /** t with its broadcast (stride 0) dims narrowed to one entry: each stored element once, none copied. */
+    private static Tensor distinctElements(Tensor t) {
+        Tensor view = t;
+        for (int d = 0; d < t.dim(); d++) {
+            if (t.stride(d) == 0 && t.size(d) > 1) {
+                view = view.narrow(d, 0, 1);
+            }
+        }
+        return view;
     }
 
     /** Scalars as 1-D views of one element: kernels take rank ≥ 1. */

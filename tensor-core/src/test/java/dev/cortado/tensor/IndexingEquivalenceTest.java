@@ -106,10 +106,40 @@ class IndexingEquivalenceTest {
 
     private static void checkTopk(SplittableRandom random, int[] shape, int dim, String what) {
         Tensor x = randomLayout(random, tiesAndNaNs(random, shape));
-        int k = random.nextInt(shape[dim] + 1);
-        boolean largest = random.nextBoolean();
-        assertEquivalent(() -> Indexing.topk(x, k, dim, largest, true).values(), "topk values " + what);
-        assertEquivalent(() -> Indexing.topk(x, k, dim, largest, true).indices(), "topk indices " + what);
+        checkTopk(x, random.nextInt(shape[dim] + 1), dim, random.nextBoolean(), what);
+    }
+
+    private static void checkTopk(Tensor x, int k, int dim, boolean largest, String what) {
+        String where = what + " (k " + k + ", " + (largest ? "largest)" : "smallest)");
+        assertEquivalent(() -> Indexing.topk(x, k, dim, largest, true).values(), "topk values " + where);
+        assertEquivalent(() -> Indexing.topk(x, k, dim, largest, true).indices(), "topk indices " + where);
+    }
+
+    /**
+     * Small k in long rows takes the CPU's heap path with its vector pre-filter: random rows with ties and
+     * NaNs, and ordered rows that make the heap replace its root at every entry and fall back to sorting.
+     */
+    @Test
+    void topkHeapPathAndItsFallback() {
+        SplittableRandom random = new SplittableRandom(5);
+        int n = 2003; // not a multiple of any vector width: the scalar tail runs too
+        float[] ascending = new float[n];
+        float[] descending = new float[n];
+        float[] allNaN = new float[n];
+        for (int i = 0; i < n; i++) {
+            ascending[i] = i;
+            descending[i] = n - i;
+            allNaN[i] = Float.NaN;
+        }
+        for (int k : new int[] {1, 7, 31}) {
+            for (boolean largest : new boolean[] {true, false}) {
+                checkTopk(tiesAndNaNs(random, new int[] {6, n}), k, 1, largest, "ties and NaNs");
+                checkTopk(Tensor.randn(random.nextLong(), 6, n), k, 1, largest, "distinct values");
+                checkTopk(Tensor.fromArray(ascending, 1, n), k, 1, largest, "ascending row");
+                checkTopk(Tensor.fromArray(descending, 1, n), k, 1, largest, "descending row");
+                checkTopk(Tensor.fromArray(allNaN, 1, n), k, 1, largest, "all NaN");
+            }
+        }
     }
 
     // ------------------------------------------------------------------ helpers
