@@ -132,7 +132,7 @@ public final class Indexing {
     public static Tensor oneHot(Tensor indices, int numClasses) {
         String op = "oneHot";
         requireIndexDType(op, indices);
-        long[] values = indices.contiguous().longData();
+        long[] values = distinctElements(indices).contiguous().longData();
         int classes = numClasses;
         if (numClasses == -1) {
             if (values.length == 0) {
@@ -196,7 +196,8 @@ public final class Indexing {
         for (int i = 0; i < rank; i++) {
             fromLast[toLast[i]] = i;
         }
-        Tensor moved = x1.permute(toLast).contiguous();
+        Tensor permuted = x1.permute(toLast);
+        Tensor moved = permuted.isContiguous() ? permuted : permuted.contiguous();
         int[] resultShape = moved.shape();
         int rows = Shapes.numel(Arrays.copyOf(resultShape, rank - 1));
         Tensor values = Tensor.empty(DType.FLOAT32, rows, k);

@@ -181,6 +181,14 @@ class IndexingTest {
     }
 
     @Test
+    void topkReadsAContiguousViewWithAnOffsetInPlace() {
+        Tensor lastRows = Tensor.arange(0, 12, 1).reshape(3, 4).narrow(0, 1, 2); // offset 4, contiguous
+        Indexing.TopK top = Indexing.topk(lastRows, 2);
+        assertArrayEquals(new float[] {7, 6, 11, 10}, top.values().toFloatArray());
+        assertArrayEquals(new long[] {3, 2, 3, 2}, top.indices().toLongArray());
+    }
+
+    @Test
     void topkOfAScalarIsTheScalar() {
         Indexing.TopK top = Indexing.topk(Tensor.scalar(3f), 1);
         assertSame(Tensor.scalar(3f), top.values(), "values");
