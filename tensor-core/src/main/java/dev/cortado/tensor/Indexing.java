@@ -246,8 +246,9 @@ public final class Indexing {
 
     private static void requireSameRank(String op, String aName, Tensor a, String bName, Tensor b) {
         if (a.dim() != b.dim()) {
-            throw new IllegalArgumentException(op + ": " + bName + " " + Shapes.str(b.shape()) + " must have the rank of "
-                    + aName + " " + Shapes.str(a.shape()) + " (" + b.dim() + " vs " + a.dim() + " dims)");
+            throw new IllegalArgumentException(op + ": " + bName + " " + Shapes.str(b.shape())
+                    + " must have the rank of " + aName + " " + Shapes.str(a.shape()) + " (" + b.dim() + " vs "
+                    + a.dim() + " dims)");
         }
     }
 

@@ -56,7 +56,8 @@ public final class Joining {
             total += t.size(d);
         }
         if (total > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": concatenated size " + total + " along dim " + d + " is too large");
+            throw new IllegalArgumentException(op + ": concatenated size " + total + " along dim " + d
+                    + " is too large");
         }
         shape[d] = (int) total;
         Tensor out = Tensor.empty(first.dtype(), shape);
@@ -119,7 +120,10 @@ public final class Joining {
         return views(x, d, sizes);
     }
 
-    /** torch.split with explicit sizes: views of {@code sizes[i]} elements along {@code dim}; they must sum to its size. */
+    /**
+     * torch.split with explicit sizes: views of {@code sizes[i]} elements along {@code dim}, which must sum
+     * to its size.
+     */
     public static List<Tensor> split(Tensor x, int[] sizes, int dim) {
         String op = "split";
         int d = requireDim(op, x, dim);

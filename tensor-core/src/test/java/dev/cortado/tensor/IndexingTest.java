@@ -140,8 +140,8 @@ class IndexingTest {
     @Test
     void embeddingRejectsBadArguments() {
         Tensor weight = Tensor.zeros(4, 2);
-        assertMessage(IllegalArgumentException.class, () -> Indexing.embedding(Tensor.zeros(4), longs(new int[] {1}, 0)),
-                "embedding", "2-D", "[4]");
+        assertMessage(IllegalArgumentException.class,
+                () -> Indexing.embedding(Tensor.zeros(4), longs(new int[] {1}, 0)), "embedding", "2-D", "[4]");
         assertMessage(IllegalArgumentException.class, () -> Indexing.embedding(weight, Tensor.zeros(2)), "embedding",
                 "INT64");
         assertMessage(IndexOutOfBoundsException.class, () -> Indexing.embedding(weight, longs(new int[] {2}, 3, 4)),

@@ -134,7 +134,8 @@ final class CpuIndexing {
                 for (int k = 0; k < along; k++) {
                     for (int c = from; c < to; c++) {
                         int target = (int) indices[indexRow + k * indexAlong + c * indexStep];
-                        dstData[dstRow + target * dstAlong + c * dstStep] += srcData[srcRow + k * srcAlong + c * srcStep];
+                        dstData[dstRow + target * dstAlong + c * dstStep] +=
+                                srcData[srcRow + k * srcAlong + c * srcStep];
                     }
                 }
             });
