@@ -15,6 +15,9 @@ table = torch.randn(VOCAB, WIDTH)
 ids = torch.randint(0, VOCAB, (TOKENS,))
 token_grads = torch.randn(TOKENS, WIDTH)
 ids_per_column = ids.reshape(TOKENS, 1).expand(TOKENS, WIDTH)
+row_targets = torch.zeros(4096, 1000)
+row_positions = torch.randint(0, 1000, (4096, 64))
+row_values = torch.randn(4096, 64)
 matrix = torch.randn(1024, 1024)
 columns = torch.randint(0, 1024, (1024, 64))
 logits = torch.randn(64, 32000)
@@ -22,6 +25,7 @@ logits = torch.randn(64, 32000)
 CASES = {
     "embedding": (lambda: torch.nn.functional.embedding(ids, table), 50),
     "embeddingBackward": (lambda: table.scatter_add_(0, ids_per_column, token_grads), 10),
+    "scatterAlongRows": (lambda: row_targets.scatter_add_(1, row_positions, row_values), 10),
     "gatherColumns": (lambda: torch.gather(matrix, 1, columns), 50),
     "topk50": (lambda: torch.topk(logits, 50), 10),
 }

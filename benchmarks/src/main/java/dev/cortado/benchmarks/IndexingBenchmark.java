@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The indexing ops at the sizes a small language model uses them: an embedding lookup of 2048 tokens in
- * an 8192 × 512 table, its backward (scatter-add of the token gradients into the table), a gather of
- * 64 columns per row, and top-k sampling candidates from 64 rows of 32000 logits.
+ * an 8192 × 512 table, its backward (scatter-add of the token gradients into the table), a scatter-add
+ * of 64 values into each row of a 4096 × 1000 matrix, a gather of 64 columns per row, and top-k sampling
+ * candidates from 64 rows of 32000 logits.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -35,6 +36,9 @@ public class IndexingBenchmark {
     private Tensor ids;
     private Tensor tokenGrads;
     private Tensor idsPerColumn;
+    private Tensor rowTargets;
+    private Tensor rowPositions;
+    private Tensor rowValues;
     private Tensor matrix;
     private Tensor columns;
     private Tensor logits;
@@ -46,6 +50,9 @@ public class IndexingBenchmark {
         ids = Tensor.fromLongs(random.longs(TOKENS, 0, VOCAB).toArray(), TOKENS);
         tokenGrads = Tensor.randn(2, TOKENS, WIDTH);
         idsPerColumn = ids.reshape(TOKENS, 1).expand(TOKENS, WIDTH);
+        rowTargets = Tensor.zeros(4096, 1000);
+        rowPositions = Tensor.fromLongs(random.longs(4096 * 64, 0, 1000).toArray(), 4096, 64);
+        rowValues = Tensor.randn(5, 4096, 64);
         matrix = Tensor.randn(3, 1024, 1024);
         columns = Tensor.fromLongs(random.longs(1024 * 64, 0, 1024).toArray(), 1024, 64);
         logits = Tensor.randn(4, 64, 32000);
@@ -59,6 +66,11 @@ public class IndexingBenchmark {
     @Benchmark
     public Tensor embeddingBackward() {
         return Indexing.scatterAddInPlace(table, 0, idsPerColumn, tokenGrads);
+    }
+
+    @Benchmark
+    public Tensor scatterAlongRows() {
+        return Indexing.scatterAddInPlace(rowTargets, 1, rowPositions, rowValues);
     }
 
     @Benchmark

@@ -127,15 +127,28 @@ final class CpuIndexing {
             int indexStep = rows.columnStride(0);
             int srcStep = rows.columnStride(1);
             int dstStep = rows.columnStride(2);
+            boolean alongIsInner = Math.abs(srcAlong) < Math.abs(srcStep);
             rows.walk(start, end, Integer.MAX_VALUE, (from, to) -> {
                 int indexRow = rows.offset(0);
                 int srcRow = rows.offset(1);
                 int dstRow = rows.offset(2);
-                for (int k = 0; k < along; k++) {
+                // Both orders keep increasing k within each fibre; pick the one that reads src in memory
+                // order (measured: about 2× faster for scatter along the last dim).
+                if (alongIsInner) { // one fibre's whole run along dim, then the next fibre
                     for (int c = from; c < to; c++) {
-                        int target = (int) indices[indexRow + k * indexAlong + c * indexStep];
-                        dstData[dstRow + target * dstAlong + c * dstStep] +=
-                                srcData[srcRow + k * srcAlong + c * srcStep];
+                        for (int k = 0; k < along; k++) {
+                            int target = (int) indices[indexRow + k * indexAlong + c * indexStep];
+                            dstData[dstRow + target * dstAlong + c * dstStep] +=
+                                    srcData[srcRow + k * srcAlong + c * srcStep];
+                        }
+                    }
+                } else { // one step along dim for every fibre of the row, then the next step
+                    for (int k = 0; k < along; k++) {
+                        for (int c = from; c < to; c++) {
+                            int target = (int) indices[indexRow + k * indexAlong + c * indexStep];
+                            dstData[dstRow + target * dstAlong + c * dstStep] +=
+                                    srcData[srcRow + k * srcAlong + c * srcStep];
+                        }
                     }
                 }
             });
