@@ -7,8 +7,9 @@ import java.util.Arrays;
  * the current row (all dims but the last). Kernels get each row's offsets once and run a tight inner
  * loop along the row, instead of decomposing every linear position.
  *
- * <p>The walked layout is first simplified without changing the row-major order of positions: size-1
- * dims are dropped and neighbouring dims that every tensor steps through contiguously are merged. So
+ * <p>The walked layout is first simplified by {@link StridedLoop#coalesce} without changing the row-major
+ * order of positions: size-1 dims are dropped and neighbouring dims that every tensor steps through
+ * contiguously are merged. So
  * rows are as long as the layouts allow (a [B, 1] walk is one row of B, a dense walk is a single row),
  * and the per-row cost is paid as rarely as possible.
  *
@@ -34,49 +35,29 @@ final class StridedRows {
      * @param strides each tensor's strides over {@code shape}
      */
     StridedRows(int[] shape, int[] bases, int[]... strides) {
-        int[] dims = new int[shape.length];
-        int[][] steps = new int[strides.length][shape.length];
-        int rank = 0;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 1) {
-                continue;
-            }
-            if (rank > 0 && continuesContiguously(steps, rank - 1, strides, d, shape[d])) {
-                dims[rank - 1] *= shape[d];
-                for (int t = 0; t < strides.length; t++) {
-                    steps[t][rank - 1] = strides[t][d];
-                }
-                continue;
-            }
-            dims[rank] = shape[d];
-            for (int t = 0; t < strides.length; t++) {
-                steps[t][rank] = strides[t][d];
-            }
-            rank++;
+        // A scalar walks as one row of one element.
+        int[] dims = shape.length == 0 ? new int[] {1} : shape.clone();
+        int[][] steps = new int[strides.length][];
+        for (int t = 0; t < strides.length; t++) {
+            steps[t] = shape.length == 0 ? new int[] {0} : strides[t].clone();
         }
-        // Every size was 1 (or there were no dims): one row of one element.
-        int walkedRank = Math.max(rank, 1);
-        this.shape = Arrays.copyOf(dims, walkedRank);
+        int rank = StridedLoop.coalesce(dims, steps);
         if (rank == 0) {
-            this.shape[0] = 1;
+            // Every size was 1: one row of one element.
+            dims[0] = 1;
+            for (int[] step : steps) {
+                step[0] = 0;
+            }
+            rank = 1;
         }
+        this.shape = Arrays.copyOf(dims, rank);
         this.strides = new int[strides.length][];
         for (int t = 0; t < strides.length; t++) {
-            this.strides[t] = Arrays.copyOf(steps[t], walkedRank);
+            this.strides[t] = Arrays.copyOf(steps[t], rank);
         }
         this.bases = bases;
-        this.counter = new int[walkedRank];
+        this.counter = new int[rank];
         this.offsets = new int[bases.length];
-    }
-
-    /** Whether walked dim {@code outer} followed by original dim d (size n) is one contiguous run in every tensor. */
-    private static boolean continuesContiguously(int[][] steps, int outer, int[][] strides, int d, int n) {
-        for (int t = 0; t < strides.length; t++) {
-            if (steps[t][outer] != strides[t][d] * n) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Size of the last dim, the length of a row. */
