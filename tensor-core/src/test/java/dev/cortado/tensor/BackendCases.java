@@ -7,6 +7,7 @@ import dev.cortado.tensor.reference.ReferenceBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 
@@ -16,6 +17,24 @@ public final class BackendCases {
     public static final List<Backend> ALL = List.of(ReferenceBackend.INSTANCE, new CpuBackend(2));
 
     private BackendCases() {
+    }
+
+    /**
+     * Runs {@code op} on the reference backend and on {@code cpu} and asserts the results agree within
+     * {@code atol + rtol·|expected|} (0, 0 for bit-identical); returns the CPU result.
+     */
+    public static Tensor assertCpuMatchesReference(Backend cpu, String what, double atol, double rtol,
+                                                   Supplier<Tensor> op) {
+        Tensor expected;
+        try (var scope = Backends.use(ReferenceBackend.INSTANCE)) {
+            expected = op.get();
+        }
+        Tensor actual;
+        try (var scope = Backends.use(cpu)) {
+            actual = op.get();
+        }
+        TensorAssert.assertClose(expected, actual, atol, rtol, what);
+        return actual;
     }
 
     public static Stream<DynamicTest> forEach(List<Fixtures.Case> cases, Consumer<Fixtures.Case> check) {

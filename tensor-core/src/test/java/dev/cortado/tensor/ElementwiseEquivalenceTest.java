@@ -1,14 +1,10 @@
 package dev.cortado.tensor;
 
-import static dev.cortado.tensor.TensorAssert.assertClose;
-
 import dev.cortado.tensor.backend.Backend;
-import dev.cortado.tensor.backend.Backends;
 import dev.cortado.tensor.backend.BinaryOp;
 import dev.cortado.tensor.backend.CompareOp;
 import dev.cortado.tensor.backend.UnaryOp;
 import dev.cortado.tensor.cpu.CpuBackend;
-import dev.cortado.tensor.reference.ReferenceBackend;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,16 +22,7 @@ class ElementwiseEquivalenceTest {
     private static final int[] SIZES = {1, 7, 15, 16, 17, 33, 100, 1031, 40_000};
 
     static Tensor onBoth(String what, double atol, double rtol, Supplier<Tensor> op) {
-        Tensor expected;
-        try (var scope = Backends.use(ReferenceBackend.INSTANCE)) {
-            expected = op.get();
-        }
-        Tensor actual;
-        try (var scope = Backends.use(CPU)) {
-            actual = op.get();
-        }
-        assertClose(expected, actual, atol, rtol, what);
-        return actual;
+        return BackendCases.assertCpuMatchesReference(CPU, what, atol, rtol, op);
     }
 
     static Tensor scaledRandn(long seed, float scale, int... shape) {

@@ -1,11 +1,7 @@
 package dev.cortado.tensor;
 
-import static dev.cortado.tensor.TensorAssert.assertSame;
-
 import dev.cortado.tensor.backend.Backend;
-import dev.cortado.tensor.backend.Backends;
 import dev.cortado.tensor.cpu.CpuBackend;
-import dev.cortado.tensor.reference.ReferenceBackend;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -145,15 +141,7 @@ class IndexingEquivalenceTest {
     // ------------------------------------------------------------------ helpers
 
     private static void assertEquivalent(Supplier<Tensor> op, String what) {
-        Tensor expected;
-        try (var scope = Backends.use(ReferenceBackend.INSTANCE)) {
-            expected = op.get();
-        }
-        Tensor actual;
-        try (var scope = Backends.use(CPU)) {
-            actual = op.get();
-        }
-        assertSame(expected, actual, what);
+        BackendCases.assertCpuMatchesReference(CPU, what, 0, 0, op);
     }
 
     /** Sizes in [0, maxSize], with size 0 rarer than the others. */
