@@ -3,43 +3,33 @@ package dev.cortado.tensor;
 import static dev.cortado.tensor.TensorAssert.assertClose;
 import static dev.cortado.tensor.TensorAssert.assertSame;
 
-import dev.cortado.tensor.backend.Backend;
-import dev.cortado.tensor.backend.Backends;
-import dev.cortado.tensor.cpu.CpuBackend;
-import dev.cortado.tensor.reference.ReferenceBackend;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /** Indexing ops against PyTorch (fixtures from tools/reference/gen_indexing.py), on both backends. */
 class IndexingFixtureTest {
     /** Scatter-add sums a few float32 values; PyTorch adds them in the same order, this allows for less. */
     private static final double SUM_TOLERANCE = 1e-6;
 
-    static Stream<Arguments> cases() {
-        return Stream.of(ReferenceBackend.INSTANCE, new CpuBackend(3))
-                .flatMap(backend -> Fixtures.load("indexing.json").stream()
-                        .map(c -> Arguments.of(backend.name(), c, backend)));
+    @TestFactory
+    Stream<DynamicTest> matchesPyTorch() {
+        return BackendCases.forEach(Fixtures.load("indexing.json"), IndexingFixtureTest::check);
     }
 
-    @ParameterizedTest(name = "{0}: {1}")
-    @MethodSource("cases")
-    void matchesPyTorch(String backendName, Fixtures.Case c, Backend backend) {
-        try (var scope = Backends.use(backend)) {
-            switch (c.op()) {
-                case "gather" -> assertSame(c.output("out"),
-                        Indexing.gather(c.input("x"), c.intArg("dim"), c.input("index")), c.name());
-                case "index_select" -> assertSame(c.output("out"),
-                        Indexing.indexSelect(c.input("x"), c.intArg("dim"), c.input("index")), c.name());
-                case "embedding" -> assertSame(c.output("out"),
-                        Indexing.embedding(c.input("weight"), c.input("ids")), c.name());
-                case "one_hot" -> assertSame(c.output("out"),
-                        Indexing.oneHot(c.input("indices"), c.intArg("numClasses")), c.name());
-                case "scatter_add" -> checkScatterAdd(c);
-                case "topk" -> checkTopk(c);
-                default -> throw new IllegalArgumentException("unknown op " + c.op() + " in " + c.name());
-            }
+    private static void check(Fixtures.Case c) {
+        switch (c.op()) {
+            case "gather" -> assertSame(c.output("out"),
+                    Indexing.gather(c.input("x"), c.intArg("dim"), c.input("index")), c.name());
+            case "index_select" -> assertSame(c.output("out"),
+                    Indexing.indexSelect(c.input("x"), c.intArg("dim"), c.input("index")), c.name());
+            case "embedding" -> assertSame(c.output("out"),
+                    Indexing.embedding(c.input("weight"), c.input("ids")), c.name());
+            case "one_hot" -> assertSame(c.output("out"),
+                    Indexing.oneHot(c.input("indices"), c.intArg("numClasses")), c.name());
+            case "scatter_add" -> checkScatterAdd(c);
+            case "topk" -> checkTopk(c);
+            default -> throw new IllegalArgumentException("unknown op " + c.op() + " in " + c.name());
         }
     }
 

@@ -5,18 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
-/** cat, stack, split and chunk against PyTorch (fixtures from tools/reference/gen_indexing.py). */
+/** cat, stack, split and chunk against PyTorch (fixtures from tools/reference/gen_indexing.py), on both backends. */
 class JoiningFixtureTest {
-    static List<Fixtures.Case> cases() {
-        return Fixtures.load("joining.json");
+    @TestFactory
+    Stream<DynamicTest> matchesPyTorch() {
+        return BackendCases.forEach(Fixtures.load("joining.json"), JoiningFixtureTest::check);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void matchesPyTorch(Fixtures.Case c) {
+    private static void check(Fixtures.Case c) {
         int dim = c.intArg("dim");
         switch (c.op()) {
             case "cat" -> assertSame(c.output("out"), Joining.cat(dim, inputs(c)), c.name());
