@@ -1,6 +1,9 @@
 package dev.cortado.benchmarks;
 
+import dev.cortado.tensor.LayerNorm;
+import dev.cortado.tensor.Softmax;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.tensor.backend.Backends;
 import dev.cortado.tensor.cpu.CpuBackend;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -15,7 +18,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Softmax and layer norm over {@code rows} rows of 1024 floats (the kernels, into preallocated outputs). */
+/**
+ * Softmax, log-softmax and layer norm over {@code rows} rows of {@code width} floats through the public
+ * ops (which allocate their result, as PyTorch's do), on a CPU backend with {@code threads} threads.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -34,7 +40,6 @@ public class RowOpsBenchmark {
 
     private CpuBackend backend;
     private Tensor x;
-    private Tensor out;
     private Tensor weight;
     private Tensor bias;
 
@@ -42,26 +47,28 @@ public class RowOpsBenchmark {
     public void setUp() {
         backend = new CpuBackend(threads);
         x = Tensor.randn(1, rows, width);
-        out = Tensor.zeros(rows, width);
         weight = Tensor.randn(2, width);
         bias = Tensor.randn(3, width);
     }
 
     @Benchmark
     public Tensor softmax() {
-        backend.softmax(x, out, false);
-        return out;
+        try (var scope = Backends.use(backend)) {
+            return Softmax.softmax(x, -1);
+        }
     }
 
     @Benchmark
     public Tensor logSoftmax() {
-        backend.softmax(x, out, true);
-        return out;
+        try (var scope = Backends.use(backend)) {
+            return Softmax.logSoftmax(x, -1);
+        }
     }
 
     @Benchmark
     public Tensor layerNorm() {
-        backend.layerNorm(x, weight, bias, 1e-5f, out, null, null);
-        return out;
+        try (var scope = Backends.use(backend)) {
+            return LayerNorm.layerNorm(x, new int[] {width}, weight, bias, 1e-5f);
+        }
     }
 }
