@@ -37,6 +37,6 @@ public final class Simd {
             throw new IllegalArgumentException("cortado.vector.bits=" + requested + " exceeds this CPU's widest vectors ("
                     + preferred.vectorBitSize() + " bits)");
         }
-        return FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(requested)).check(Float.class);
+        return FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(requested)).check(float.class);
     }
 }

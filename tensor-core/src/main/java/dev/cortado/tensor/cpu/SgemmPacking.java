@@ -1,0 +1,83 @@
+package dev.cortado.tensor.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Copies a block of A or B into the panel layout the {@link SgemmKernel} reads sequentially.
+ *
+ * <p>A block is {@code count} "lines" (rows of A, or columns of B) of {@code kc} values each; element
+ * (line i, step p) is {@code src[off + i·lineStride + p·stepStride]}. It is written as
+ * ⌈count / width⌉ panels of {@code width × kc} values, panel q at {@code dst[q·width·kc]}, with
+ * {@code dst[q·width·kc + p·width + r] = element(q·width + r, p)}. Lines past {@code count} in the last
+ * panel are zero, so the kernel can always compute full tiles. Because packing reads through arbitrary
+ * strides, transposed or sliced operands cost no extra copy.
+ */
+final class SgemmPacking {
+    private static final VectorSpecies<Float> S = Simd.FLOAT;
+    private static final int L = Simd.LANES;
+
+    private SgemmPacking() {
+    }
+
+    static void pack(float[] src, int off, int lineStride, int stepStride, int count, int kc, int width,
+                     float[] dst) {
+        int panels = (count + width - 1) / width;
+        int rest = count - (panels - 1) * width;
+        if (rest < width) {
+            int last = (panels - 1) * width * kc;
+            Arrays.fill(dst, last, last + width * kc, 0f);
+        }
+        if (lineStride == 1) {
+            packContiguousLines(src, off, stepStride, count, kc, width, dst);
+            return;
+        }
+        for (int q = 0; q < panels; q++) {
+            int lines = Math.min(width, count - q * width);
+            int s = off + q * width * lineStride;
+            int at = q * width * kc;
+            if (stepStride == 1) {
+                // Each line is contiguous in the source: read it sequentially, write with stride width.
+                for (int r = 0; r < lines; r++) {
+                    int line = s + r * lineStride;
+                    for (int p = 0; p < kc; p++) {
+                        dst[at + p * width + r] = src[line + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int step = s + p * stepStride;
+                    int d = at + p * width;
+                    for (int r = 0; r < lines; r++) {
+                        dst[d + r] = src[step + r * lineStride];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The lines of each step are contiguous in the source (B row-major, or A transposed): walk the source
+     * step by step, each step's {@code count} values sequentially, and deal them out to the panels with
+     * vector copies.
+     */
+    private static void packContiguousLines(float[] src, int off, int stepStride, int count, int kc, int width,
+                                            float[] dst) {
+        for (int p = 0; p < kc; p++) {
+            int step = off + p * stepStride;
+            for (int first = 0; first < count; first += width) {
+                int lines = Math.min(width, count - first);
+                int s = step + first;
+                int d = first * kc + p * width;
+                int r = 0;
+                for (int vectorEnd = S.loopBound(lines); r < vectorEnd; r += L) {
+                    FloatVector.fromArray(S, src, s + r).intoArray(dst, d + r);
+                }
+                for (; r < lines; r++) {
+                    dst[d + r] = src[s + r];
+                }
+            }
+        }
+    }
+}
