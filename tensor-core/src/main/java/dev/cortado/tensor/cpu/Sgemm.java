@@ -1,31 +1,40 @@
 package dev.cortado.tensor.cpu;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Single-precision general matrix multiply, {@code C = A·B} or {@code C += A·B}, in the
- * Goto/BLIS blocking scheme.
+ * Single-precision general matrix multiply, {@code C = A·B} or {@code C += A·B}, in the Goto/BLIS
+ * blocking scheme.
  *
  * <pre>
- * for jc in steps of NC over the columns          B block  kc × nc  (packed, stays in L2)
- *   for pc in steps of KC over k
- *     pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels
- *     for ic in steps of MC over the rows         A block  mc × kc  (packed, L2)
- *       pack A[ic:ic+mc, pc:pc+kc] into MR-tall panels
- *       for ir in steps of MR                     A panel  MR × kc  (stays in L1)
- *         for jr in steps of NR                   B panel  kc × NR  (streams from L2)
- *           C[ir:ir+MR, jr:jr+NR] += A panel · B panel     (SgemmKernel, registers only)
+ * for jc in steps of NC over the columns of C
+ *   for pc in steps of KC over k                       B block  kc × nc   (packed once, shared, L2)
+ *     pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels      (threads split the panels)
+ *     for each work unit (rows × columns of C)           (threads claim units one at a time)
+ *       pack the unit's rows of A[:, pc:pc+kc] into MR-tall panels
+ *       for ir in steps of MR                          A panel  MR × kc   (stays in L1)
+ *         for jr in steps of NR                        B panel  kc × NR   (streams from L2)
+ *           C[ir:ir+MR, jr:jr+NR] += A panel · B panel   (SgemmKernel, registers only)
  * </pre>
  *
- * Walking jr innermost keeps each kernel's C tile next to the previous one in memory, so the hardware
- * prefetchers follow the twelve C rows. The threads split C into bands of whole tiles (rows when m has at
- * least as many tiles as n, else columns); each runs the loops above on its band with its own packing
- * buffers.
+ * Walking jr innermost keeps consecutive C tiles side by side, so the hardware prefetchers follow the C
+ * rows. Work units are small (about eight per thread per block) and claimed from a shared counter, so a
+ * thread slowed down by another process on its core does not hold the others up. Packing buffers are
+ * cached per thread ({@link Scratch}), so a call allocates nothing once its threads have warmed up.
  */
 public final class Sgemm {
-    static int KC = Integer.getInteger("kc", 256);
-    static int MC = Integer.getInteger("mc", 96);
-    static int NC = Integer.getInteger("nc", 1024);
+    /** Depth of a block: a 12 × 256 A panel (12 KiB) fits L1, a 256 × nc B block (≤ 1 MiB) fits L2. */
+    private static final int KC = 256;
+    /** Columns of a B block. */
+    private static final int NC = 1024;
+    /** Most rows of A one work unit packs at a time. */
+    private static final int MC = 96;
+    /** Products below this many flops stay on the calling thread (fork-join costs some microseconds). */
+    private static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /** Work units aimed for per thread and block: enough to even out uneven progress. */
+    private static final int UNITS_PER_THREAD = 8;
+
     private static final int MR = SgemmKernel.MR;
     private static final int NR = SgemmKernel.NR;
 
@@ -53,57 +62,61 @@ public final class Sgemm {
             }
             return;
         }
-        Operands ops = new Operands(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+        boolean threaded = parallel != null && parallel.threads() > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
+        Parallel workers = threaded ? parallel : null;
+        int threads = threaded ? parallel.threads() : 1;
+        Operands o = new Operands(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
                 c, cOff, ldc, accumulate);
-        int rowTiles = (m + MR - 1) / MR;
-        int colTiles = (n + NR - 1) / NR;
-        boolean splitRows = rowTiles >= colTiles;
-        int tiles = splitRows ? rowTiles : colTiles;
-        Parallel.RangeTask band = splitRows
-                ? (start, end) -> blocked(ops, start * MR, Math.min(end * MR, m), 0, n)
-                : (start, end) -> blocked(ops, 0, m, start * NR, Math.min(end * NR, n));
-        if (parallel == null) {
-            band.run(0, tiles);
-        } else {
-            parallel.forRange(tiles, grain(ops, splitRows), band);
+        float[] bPack = Scratch.get().bBlock(Math.min(KC, k) * roundUp(Math.min(NC, n), NR));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            Units units = Units.of(m, nc, threads);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(workers, o, pc, kc, jc, nc, bPack);
+                AtomicInteger next = new AtomicInteger();
+                Block block = new Block(o, pc, kc, jc, nc, bPack, o.accumulate || pc > 0);
+                run(workers, threads, (first, last) -> {
+                    Scratch scratch = Scratch.get();
+                    for (int u = next.getAndIncrement(); u < units.count(); u = next.getAndIncrement()) {
+                        multiplyUnit(block, units, u, scratch);
+                    }
+                });
+            }
         }
     }
 
-    /** Tiles per thread so that a band carries at least ~4 MFLOP, enough to hide the fork-join cost. */
-    private static int grain(Operands ops, boolean splitRows) {
-        long flopsPerTile = 2L * ops.k * (splitRows ? (long) MR * ops.n : (long) NR * ops.m);
-        return (int) Math.max(1, (1L << 22) / flopsPerTile);
+    /** Packs B[pc:pc+kc, jc:jc+nc] into bPack, the threads taking runs of whole panels. */
+    private static void packB(Parallel workers, Operands o, int pc, int kc, int jc, int nc, float[] bPack) {
+        int panels = (nc + NR - 1) / NR;
+        run(workers, panels, (first, last) -> {
+            int col = first * NR;
+            SgemmPacking.pack(o.b, o.bOff + pc * o.bRowStride + (jc + col) * o.bColStride, o.bColStride,
+                    o.bRowStride, Math.min(nc, last * NR) - col, kc, NR, bPack, col * kc);
+        });
     }
 
-    private static void blocked(Operands o, int rowStart, int rowEnd, int colStart, int colEnd) {
-        int kcMax = Math.min(KC, o.k);
-        float[] bPack = new float[kcMax * roundUp(Math.min(NC, colEnd - colStart), NR)];
-        float[] aPack = new float[kcMax * roundUp(Math.min(MC, rowEnd - rowStart), MR)];
-        float[] edge = new float[MR * NR];
-        for (int jc = colStart; jc < colEnd; jc += NC) {
-            int nc = Math.min(NC, colEnd - jc);
-            for (int pc = 0; pc < o.k; pc += KC) {
-                int kc = Math.min(KC, o.k - pc);
-                boolean add = o.accumulate || pc > 0;
-                SgemmPacking.pack(o.b, o.bOff + pc * o.bRowStride + jc * o.bColStride, o.bColStride, o.bRowStride,
-                        nc, kc, NR, bPack);
-                for (int ic = rowStart; ic < rowEnd; ic += MC) {
-                    int mc = Math.min(MC, rowEnd - ic);
-                    SgemmPacking.pack(o.a, o.aOff + ic * o.aRowStride + pc * o.aColStride, o.aRowStride,
-                            o.aColStride, mc, kc, MR, aPack);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int rows = Math.min(MR, mc - ir);
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int cols = Math.min(NR, nc - jr);
-                            int cAt = o.cOff + (ic + ir) * o.ldc + jc + jr;
-                            if (rows == MR && cols == NR) {
-                                SgemmKernel.multiply(kc, aPack, ir * kc, bPack, jr * kc, o.c, cAt, o.ldc, add);
-                            } else {
-                                SgemmKernel.multiply(kc, aPack, ir * kc, bPack, jr * kc, edge, 0, NR, false);
-                                mergeEdge(edge, rows, cols, o.c, cAt, o.ldc, add);
-                            }
-                        }
-                    }
+    /** One work unit: packs its rows of the A block, then runs the kernel over its tiles of C. */
+    private static void multiplyUnit(Block blk, Units units, int unit, Scratch scratch) {
+        Operands o = blk.o;
+        int rowStart = units.rowStart(unit);
+        int rows = Math.min(units.rows(), o.m - rowStart);
+        int colStart = units.colStart(unit);
+        int cols = Math.min(units.cols(), blk.nc - colStart);
+        float[] aPack = scratch.aBlock(blk.kc * roundUp(rows, MR));
+        SgemmPacking.pack(o.a, o.aOff + rowStart * o.aRowStride + blk.pc * o.aColStride, o.aRowStride,
+                o.aColStride, rows, blk.kc, MR, aPack, 0);
+        for (int ir = 0; ir < rows; ir += MR) {
+            int tileRows = Math.min(MR, rows - ir);
+            for (int jr = colStart; jr < colStart + cols; jr += NR) {
+                int tileCols = Math.min(NR, blk.nc - jr);
+                int cAt = o.cOff + (rowStart + ir) * o.ldc + blk.jc + jr;
+                if (tileRows == MR && tileCols == NR) {
+                    SgemmKernel.multiply(blk.kc, aPack, ir * blk.kc, blk.bPack, jr * blk.kc, o.c, cAt, o.ldc, blk.add);
+                } else {
+                    float[] edge = scratch.edgeTile();
+                    SgemmKernel.multiply(blk.kc, aPack, ir * blk.kc, blk.bPack, jr * blk.kc, edge, 0, NR, false);
+                    mergeEdge(edge, tileRows, tileCols, o.c, cAt, o.ldc, blk.add);
                 }
             }
         }
@@ -119,6 +132,15 @@ public final class Sgemm {
         }
     }
 
+    /** Runs task over [0, n) on the workers, or entirely on this thread when there are none. */
+    private static void run(Parallel workers, int n, Parallel.RangeTask task) {
+        if (workers == null) {
+            task.run(0, n);
+        } else {
+            workers.forRange(n, 1, task);
+        }
+    }
+
     private static int roundUp(int x, int multiple) {
         return (x + multiple - 1) / multiple * multiple;
     }
@@ -128,5 +150,40 @@ public final class Sgemm {
                             float[] a, int aOff, int aRowStride, int aColStride,
                             float[] b, int bOff, int bRowStride, int bColStride,
                             float[] c, int cOff, int ldc, boolean accumulate) {
+    }
+
+    /** One packed B block and where it sits: rows pc..pc+kc of B, columns jc..jc+nc. */
+    private record Block(Operands o, int pc, int kc, int jc, int nc, float[] bPack, boolean add) {
+    }
+
+    /**
+     * The split of an m × nc block of C into units of {@code rows × cols} (whole tiles), numbered row-major.
+     * Rows are cut first (each unit packs only its own rows of A); columns are cut too when there are too
+     * few row units to keep every thread busy, as for a short, wide product.
+     */
+    private record Units(int rows, int cols, int rowUnits, int colUnits) {
+        static Units of(int m, int nc, int threads) {
+            int rowPanels = (m + MR - 1) / MR;
+            int colPanels = (nc + NR - 1) / NR;
+            int target = threads == 1 ? 1 : UNITS_PER_THREAD * threads;
+            int panelsPerRowUnit = Math.max(1, Math.min(MC / MR, rowPanels / target));
+            int rowUnits = (rowPanels + panelsPerRowUnit - 1) / panelsPerRowUnit;
+            int colUnits = Math.min(colPanels, (target + rowUnits - 1) / rowUnits);
+            int panelsPerColUnit = (colPanels + colUnits - 1) / colUnits;
+            colUnits = (colPanels + panelsPerColUnit - 1) / panelsPerColUnit;
+            return new Units(panelsPerRowUnit * MR, panelsPerColUnit * NR, rowUnits, colUnits);
+        }
+
+        int count() {
+            return rowUnits * colUnits;
+        }
+
+        int rowStart(int unit) {
+            return unit / colUnits * rows;
+        }
+
+        int colStart(int unit) {
+            return unit % colUnits * cols;
+        }
     }
 }

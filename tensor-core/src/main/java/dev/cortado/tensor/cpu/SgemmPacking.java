@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A block is {@code count} "lines" (rows of A, or columns of B) of {@code kc} values each; element
  * (line i, step p) is {@code src[off + i·lineStride + p·stepStride]}. It is written as
- * ⌈count / width⌉ panels of {@code width × kc} values, panel q at {@code dst[q·width·kc]}, with
- * {@code dst[q·width·kc + p·width + r] = element(q·width + r, p)}. Lines past {@code count} in the last
+ * ⌈count / width⌉ panels of {@code width × kc} values, panel q at {@code dst[at + q·width·kc]}, with
+ * {@code dst[at + q·width·kc + p·width + r] = element(q·width + r, p)}. Lines past {@code count} in the last
  * panel are zero, so the kernel can always compute full tiles. Because packing reads through arbitrary
  * strides, transposed or sliced operands cost no extra copy.
  */
@@ -22,33 +22,33 @@ final class SgemmPacking {
     }
 
     static void pack(float[] src, int off, int lineStride, int stepStride, int count, int kc, int width,
-                     float[] dst) {
+                     float[] dst, int at) {
         int panels = (count + width - 1) / width;
         int rest = count - (panels - 1) * width;
         if (rest < width) {
-            int last = (panels - 1) * width * kc;
+            int last = at + (panels - 1) * width * kc;
             Arrays.fill(dst, last, last + width * kc, 0f);
         }
         if (lineStride == 1) {
-            packContiguousLines(src, off, stepStride, count, kc, width, dst);
+            packContiguousLines(src, off, stepStride, count, kc, width, dst, at);
             return;
         }
         for (int q = 0; q < panels; q++) {
             int lines = Math.min(width, count - q * width);
             int s = off + q * width * lineStride;
-            int at = q * width * kc;
+            int panelAt = at + q * width * kc;
             if (stepStride == 1) {
                 // Each line is contiguous in the source: read it sequentially, write with stride width.
                 for (int r = 0; r < lines; r++) {
                     int line = s + r * lineStride;
                     for (int p = 0; p < kc; p++) {
-                        dst[at + p * width + r] = src[line + p];
+                        dst[panelAt + p * width + r] = src[line + p];
                     }
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
                     int step = s + p * stepStride;
-                    int d = at + p * width;
+                    int d = panelAt + p * width;
                     for (int r = 0; r < lines; r++) {
                         dst[d + r] = src[step + r * lineStride];
                     }
@@ -63,13 +63,13 @@ final class SgemmPacking {
      * vector copies.
      */
     private static void packContiguousLines(float[] src, int off, int stepStride, int count, int kc, int width,
-                                            float[] dst) {
+                                            float[] dst, int at) {
         for (int p = 0; p < kc; p++) {
             int step = off + p * stepStride;
             for (int first = 0; first < count; first += width) {
                 int lines = Math.min(width, count - first);
                 int s = step + first;
-                int d = first * kc + p * width;
+                int d = at + first * kc + p * width;
                 int r = 0;
                 for (int vectorEnd = S.loopBound(lines); r < vectorEnd; r += L) {
                     FloatVector.fromArray(S, src, s + r).intoArray(dst, d + r);
