@@ -129,36 +129,44 @@ class MatmulEquivalenceTest {
         }
     }
 
-    /** Sgemm on raw arrays: offsets, padded rows (ldc > n), accumulate = true, serial and with threads. */
     static List<Arguments> sizeArguments() {
         return sizes().stream().map(s -> Arguments.of(s[0], s[1], s[2])).toList();
     }
 
+    /**
+     * Sgemm on raw arrays: offsets, padded rows (ldc > n), accumulate = true, B row-major and transposed
+     * (which picks different thin-product loops), serial and with threads.
+     */
     @ParameterizedTest(name = "m={0} k={1} n={2}")
     @MethodSource("sizeArguments")
     void sgemmAccumulatesIntoPaddedOutput(int m, int k, int n) {
         SplittableRandom random = new SplittableRandom(m * 1_000_003L + k * 1009L + n);
         int lda = k + 3;
-        int ldb = n + 5;
         int ldc = n + 2;
         float[] a = randomArray(random, 1 + m * lda);
-        float[] b = randomArray(random, 2 + k * ldb);
         float[] c0 = randomArray(random, 3 + m * ldc);
-        for (Parallel parallel : new Parallel[] {null, new Parallel(2)}) {
-            float[] c = c0.clone();
-            Sgemm.multiply(parallel, m, n, k, a, 1, lda, 1, b, 2, ldb, 1, c, 3, ldc, true);
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < ldc; j++) {
-                    int at = 3 + i * ldc + j;
-                    if (j >= n) {
-                        assertEquals(c0[at], c[at], "padding column " + j + " of row " + i + " was written");
-                        continue;
+        for (boolean transposedB : new boolean[] {false, true}) {
+            // B[p, j] at b[2 + p·bRowStride + j·bColStride], rows padded to n + 5 or columns to k + 5.
+            int bRowStride = transposedB ? 1 : n + 5;
+            int bColStride = transposedB ? k + 5 : 1;
+            float[] b = randomArray(random, 2 + Math.max(k * bRowStride, n * bColStride));
+            for (Parallel parallel : new Parallel[] {null, new Parallel(2)}) {
+                float[] c = c0.clone();
+                Sgemm.multiply(parallel, m, n, k, a, 1, lda, 1, b, 2, bRowStride, bColStride, c, 3, ldc, true);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < ldc; j++) {
+                        int at = 3 + i * ldc + j;
+                        if (j >= n) {
+                            assertEquals(c0[at], c[at], "padding column " + j + " of row " + i + " was written");
+                            continue;
+                        }
+                        double sum = c0[at];
+                        for (int p = 0; p < k; p++) {
+                            sum += (double) a[1 + i * lda + p] * b[2 + p * bRowStride + j * bColStride];
+                        }
+                        assertEquals(sum, c[at], atol(k) + 1e-5 * Math.abs(sum),
+                                "C[" + i + ", " + j + "] with B " + (transposedB ? "transposed" : "row-major"));
                     }
-                    double sum = c0[at];
-                    for (int p = 0; p < k; p++) {
-                        sum += (double) a[1 + i * lda + p] * b[2 + p * ldb + j];
-                    }
-                    assertEquals(sum, c[at], atol(k) + 1e-5 * Math.abs(sum), "C[" + i + ", " + j + "]");
                 }
             }
         }

@@ -62,6 +62,10 @@ public final class Sgemm {
             }
             return;
         }
+        if (SgemmThin.tryMultiply(parallel, m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                c, cOff, ldc, accumulate)) {
+            return;
+        }
         boolean threaded = parallel != null && parallel.threads() > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
         Parallel workers = threaded ? parallel : null;
         int threads = threaded ? parallel.threads() : 1;
