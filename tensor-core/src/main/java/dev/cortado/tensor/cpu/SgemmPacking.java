@@ -2,6 +2,7 @@ package dev.cortado.tensor.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,25 +34,46 @@ final class SgemmPacking {
             packContiguousLines(src, off, stepStride, count, kc, width, dst, at);
             return;
         }
+        if (stepStride == 1) {
+            packContiguousSteps(src, off, lineStride, count, kc, width, dst, at);
+            return;
+        }
         for (int q = 0; q < panels; q++) {
             int lines = Math.min(width, count - q * width);
             int s = off + q * width * lineStride;
             int panelAt = at + q * width * kc;
-            if (stepStride == 1) {
-                // Each line is contiguous in the source: read it sequentially, write with stride width.
+            for (int p = 0; p < kc; p++) {
+                int step = s + p * stepStride;
+                int d = panelAt + p * width;
                 for (int r = 0; r < lines; r++) {
-                    int line = s + r * lineStride;
-                    for (int p = 0; p < kc; p++) {
-                        dst[panelAt + p * width + r] = src[line + p];
-                    }
+                    dst[d + r] = src[step + r * lineStride];
                 }
-            } else {
+            }
+        }
+    }
+
+    /**
+     * Each line is contiguous in the source (A row-major, or B transposed), so one step of a panel is a
+     * strided column: fetch it with vector gathers of up to L lines and store it contiguously. (A scalar
+     * transpose, reading each line sequentially and writing with stride width, was about twice slower.)
+     */
+    private static void packContiguousSteps(float[] src, int off, int lineStride, int count, int kc, int width,
+                                            float[] dst, int at) {
+        int[] lineOffsets = new int[(width + L - 1) / L * L];
+        for (int r = 0; r < Math.min(width, count); r++) {
+            lineOffsets[r] = r * lineStride;
+        }
+        for (int first = 0; first < count; first += width) {
+            int lines = Math.min(width, count - first);
+            // The gather checks the index of every lane, masked or not: point the unused ones at line 0.
+            Arrays.fill(lineOffsets, lines, lineOffsets.length, 0);
+            int s = off + first * lineStride;
+            int panelAt = at + first * kc;
+            for (int group = 0; group < lines; group += L) {
+                VectorMask<Float> valid = S.indexInRange(group, lines);
                 for (int p = 0; p < kc; p++) {
-                    int step = s + p * stepStride;
-                    int d = panelAt + p * width;
-                    for (int r = 0; r < lines; r++) {
-                        dst[d + r] = src[step + r * lineStride];
-                    }
+                    FloatVector.fromArray(S, src, s + p, lineOffsets, group, valid)
+                            .intoArray(dst, panelAt + p * width + group, valid);
                 }
             }
         }
