@@ -48,11 +48,24 @@ ensure_benchmarks_jar() {
 }
 
 # run_jmh OUT_JSON JMH_ARGS...: runs the benchmarks jar, JMH's progress to stderr, results as JSON in OUT_JSON.
+# JMH refuses to start while another JMH run holds /tmp/jmh.lock; rather than measure two benchmarks
+# fighting over the cores, wait for it (up to 10 minutes).
 run_jmh() {
-    local out="$1"
+    local out="$1" log attempt
     shift
-    "$JAVA" --add-modules=jdk.incubator.vector -jar "$ROOT/benchmarks/target/benchmarks.jar" "$@" \
-        -rf json -rff "$out" >&2
+    log="$(mktemp)"
+    for attempt in $(seq 60); do
+        if "$JAVA" --add-modules=jdk.incubator.vector -jar "$ROOT/benchmarks/target/benchmarks.jar" "$@"             -rf json -rff "$out" 2>&1 | tee "$log" >&2 && [[ -s "$out" ]]; then
+            rm -f "$log"
+            return
+        fi
+        grep -q 'Unable to acquire the JMH lock' "$log" || break
+        echo "compare.sh: another JMH run holds the lock; waiting ..." >&2
+        sleep 10
+    done
+    rm -f "$log"
+    echo "compare.sh: JMH failed" >&2
+    return 1
 }
 
 # jmh_medians JSON PARAM: prints "PARAM_VALUE MEDIAN_SCORE" per benchmark result, in the result's time unit.

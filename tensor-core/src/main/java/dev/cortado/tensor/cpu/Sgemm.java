@@ -32,6 +32,11 @@ public final class Sgemm {
     private static final int MC = 96;
     /** Products below this many flops stay on the calling thread (fork-join costs some microseconds). */
     private static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /**
+     * Products with at most this many multiply-adds run as plain loops: below about 6 × 6 × 6 the packed
+     * path's fixed cost (some 0.3 µs of buffers and bookkeeping, measured) exceeds the whole product.
+     */
+    private static final int DIRECT_MAX_MULTIPLY_ADDS = 256;
     /** Work units aimed for per thread and block: enough to even out uneven progress. */
     private static final int UNITS_PER_THREAD = 8;
 
@@ -62,6 +67,11 @@ public final class Sgemm {
             }
             return;
         }
+        if ((long) m * n * k <= DIRECT_MAX_MULTIPLY_ADDS) {
+            multiplyDirect(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc,
+                    accumulate);
+            return;
+        }
         if (SgemmThin.tryMultiply(parallel, m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
                 c, cOff, ldc, accumulate)) {
             return;
@@ -86,6 +96,23 @@ public final class Sgemm {
                         multiplyUnit(block, units, u, scratch);
                     }
                 });
+            }
+        }
+    }
+
+    /** The textbook triple loop, for tiny products. */
+    private static void multiplyDirect(int m, int n, int k,
+                                       float[] a, int aOff, int aRowStride, int aColStride,
+                                       float[] b, int bOff, int bRowStride, int bColStride,
+                                       float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int at = cOff + i * ldc + j;
+                float sum = accumulate ? c[at] : 0f;
+                for (int p = 0; p < k; p++) {
+                    sum += a[aOff + i * aRowStride + p * aColStride] * b[bOff + p * bRowStride + j * bColStride];
+                }
+                c[at] = sum;
             }
         }
     }
