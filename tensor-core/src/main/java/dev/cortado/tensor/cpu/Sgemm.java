@@ -1,7 +1,48 @@
 package dev.cortado.tensor.cpu;
 
-/** PLACEHOLDER-PENDING: naive loops until the packed kernel lands. */
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Single-precision general matrix multiply, {@code C = A·B} or {@code C += A·B}, in the Goto/BLIS
+ * blocking scheme.
+ *
+ * <pre>
+ * for jc in steps of NC over the columns of C
+ *   for pc in steps of KC over k                       B block  kc × nc   (packed once, shared, L2)
+ *     pack B[pc:pc+kc, jc:jc+nc] into NR-wide panels      (threads split the panels)
+ *     for each work unit (rows × columns of C)           (threads claim units one at a time)
+ *       pack the unit's rows of A[:, pc:pc+kc] into MR-tall panels
+ *       for ir in steps of MR                          A panel  MR × kc   (stays in L1)
+ *         for jr in steps of NR                        B panel  kc × NR   (streams from L2)
+ *           C[ir:ir+MR, jr:jr+NR] += A panel · B panel   (SgemmKernel, registers only)
+ * </pre>
+ *
+ * Walking jr innermost keeps consecutive C tiles side by side, so the hardware prefetchers follow the C
+ * rows. Work units are small (about eight per thread per block) and claimed from a shared counter, so a
+ * thread slowed down by another process on its core does not hold the others up. Packing buffers are
+ * cached per thread ({@link Scratch}), so a call allocates nothing once its threads have warmed up.
+ */
 public final class Sgemm {
+    /** Depth of a block: a 12 × 256 A panel (12 KiB) fits L1, a 256 × nc B block (≤ 1 MiB) fits L2. */
+    private static final int KC = 256;
+    /** Columns of a B block. */
+    private static final int NC = 1024;
+    /** Most rows of A one work unit packs at a time. */
+    private static final int MC = 96;
+    /** Products below this many flops stay on the calling thread (fork-join costs some microseconds). */
+    private static final long PARALLEL_MIN_FLOPS = 1L << 21;
+    /**
+     * Products with at most this many multiply-adds run as plain loops: below about 6 × 6 × 6 the packed
+     * path's fixed cost (some 0.3 µs of buffers and bookkeeping, measured) exceeds the whole product.
+     */
+    private static final int DIRECT_MAX_MULTIPLY_ADDS = 256;
+    /** Work units aimed for per thread and block: enough to even out uneven progress. */
+    private static final int UNITS_PER_THREAD = 8;
+
+    private static final int MR = SgemmKernel.MR;
+    private static final int NR = SgemmKernel.NR;
+
     private Sgemm() {
     }
 
@@ -15,14 +56,165 @@ public final class Sgemm {
                                 float[] a, int aOff, int aRowStride, int aColStride,
                                 float[] b, int bOff, int bRowStride, int bColStride,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        if ((long) m * n * k <= DIRECT_MAX_MULTIPLY_ADDS) {
+            multiplyDirect(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc,
+                    accumulate);
+            return;
+        }
+        if (SgemmThin.tryMultiply(parallel, m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                c, cOff, ldc, accumulate)) {
+            return;
+        }
+        boolean threaded = parallel != null && parallel.threads() > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
+        Parallel workers = threaded ? parallel : null;
+        int threads = threaded ? parallel.threads() : 1;
+        Operands o = new Operands(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                c, cOff, ldc, accumulate);
+        float[] bPack = Scratch.get().bBlock(Math.min(KC, k) * roundUp(Math.min(NC, n), NR));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            Units units = Units.of(m, nc, threads);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(workers, o, pc, kc, jc, nc, bPack);
+                AtomicInteger next = new AtomicInteger();
+                Block block = new Block(o, pc, kc, jc, nc, bPack, o.accumulate || pc > 0);
+                run(workers, threads, (first, last) -> {
+                    Scratch scratch = Scratch.get();
+                    for (int u = next.getAndIncrement(); u < units.count(); u = next.getAndIncrement()) {
+                        multiplyUnit(block, units, u, scratch);
+                    }
+                });
+            }
+        }
+    }
+
+    /** The textbook triple loop, for tiny products. */
+    private static void multiplyDirect(int m, int n, int k,
+                                       float[] a, int aOff, int aRowStride, int aColStride,
+                                       float[] b, int bOff, int bRowStride, int bColStride,
+                                       float[] c, int cOff, int ldc, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                float sum = accumulate ? c[cOff + i * ldc + j] : 0f;
+                int at = cOff + i * ldc + j;
+                float sum = accumulate ? c[at] : 0f;
                 for (int p = 0; p < k; p++) {
                     sum += a[aOff + i * aRowStride + p * aColStride] * b[bOff + p * bRowStride + j * bColStride];
                 }
-                c[cOff + i * ldc + j] = sum;
+                c[at] = sum;
             }
+        }
+    }
+
+    /** Packs B[pc:pc+kc, jc:jc+nc] into bPack, the threads taking runs of whole panels. */
+    private static void packB(Parallel workers, Operands o, int pc, int kc, int jc, int nc, float[] bPack) {
+        int panels = (nc + NR - 1) / NR;
+        run(workers, panels, (first, last) -> {
+            int col = first * NR;
+            SgemmPacking.pack(o.b, o.bOff + pc * o.bRowStride + (jc + col) * o.bColStride, o.bColStride,
+                    o.bRowStride, Math.min(nc, last * NR) - col, kc, NR, bPack, col * kc);
+        });
+    }
+
+    /** One work unit: packs its rows of the A block, then runs the kernel over its tiles of C. */
+    private static void multiplyUnit(Block blk, Units units, int unit, Scratch scratch) {
+        Operands o = blk.o;
+        int rowStart = units.rowStart(unit);
+        int rows = Math.min(units.rows(), o.m - rowStart);
+        int colStart = units.colStart(unit);
+        int cols = Math.min(units.cols(), blk.nc - colStart);
+        float[] aPack = scratch.aBlock(blk.kc * roundUp(rows, MR));
+        SgemmPacking.pack(o.a, o.aOff + rowStart * o.aRowStride + blk.pc * o.aColStride, o.aRowStride,
+                o.aColStride, rows, blk.kc, MR, aPack, 0);
+        for (int ir = 0; ir < rows; ir += MR) {
+            int tileRows = Math.min(MR, rows - ir);
+            for (int jr = colStart; jr < colStart + cols; jr += NR) {
+                int tileCols = Math.min(NR, blk.nc - jr);
+                int cAt = o.cOff + (rowStart + ir) * o.ldc + blk.jc + jr;
+                if (tileRows == MR && tileCols == NR) {
+                    SgemmKernel.multiply(blk.kc, aPack, ir * blk.kc, blk.bPack, jr * blk.kc, o.c, cAt, o.ldc, blk.add);
+                } else {
+                    float[] edge = scratch.edgeTile();
+                    SgemmKernel.multiply(blk.kc, aPack, ir * blk.kc, blk.bPack, jr * blk.kc, edge, 0, NR, false);
+                    mergeEdge(edge, tileRows, tileCols, o.c, cAt, o.ldc, blk.add);
+                }
+            }
+        }
+    }
+
+    /** Copies (or adds) the valid rows × cols corner of a full tile computed into {@code edge}. */
+    private static void mergeEdge(float[] edge, int rows, int cols, float[] c, int cAt, int ldc, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            int ci = cAt + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                c[ci + j] = add ? c[ci + j] + edge[r * NR + j] : edge[r * NR + j];
+            }
+        }
+    }
+
+    /** Runs task over [0, n) on the workers, or entirely on this thread when there are none. */
+    private static void run(Parallel workers, int n, Parallel.RangeTask task) {
+        if (workers == null) {
+            task.run(0, n);
+        } else {
+            workers.forRange(n, 1, task);
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /** The arguments of one {@link #multiply} call, shared by its threads. */
+    private record Operands(int m, int n, int k,
+                            float[] a, int aOff, int aRowStride, int aColStride,
+                            float[] b, int bOff, int bRowStride, int bColStride,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+    }
+
+    /** One packed B block and where it sits: rows pc..pc+kc of B, columns jc..jc+nc. */
+    private record Block(Operands o, int pc, int kc, int jc, int nc, float[] bPack, boolean add) {
+    }
+
+    /**
+     * The split of an m × nc block of C into units of {@code rows × cols} (whole tiles), numbered row-major.
+     * Rows are cut first (each unit packs only its own rows of A); columns are cut too when there are too
+     * few row units to keep every thread busy, as for a short, wide product.
+     */
+    private record Units(int rows, int cols, int rowUnits, int colUnits) {
+        static Units of(int m, int nc, int threads) {
+            int rowPanels = (m + MR - 1) / MR;
+            int colPanels = (nc + NR - 1) / NR;
+            int target = threads == 1 ? 1 : UNITS_PER_THREAD * threads;
+            int panelsPerRowUnit = Math.max(1, Math.min(MC / MR, rowPanels / target));
+            int rowUnits = (rowPanels + panelsPerRowUnit - 1) / panelsPerRowUnit;
+            int colUnits = Math.min(colPanels, (target + rowUnits - 1) / rowUnits);
+            int panelsPerColUnit = (colPanels + colUnits - 1) / colUnits;
+            colUnits = (colPanels + panelsPerColUnit - 1) / panelsPerColUnit;
+            return new Units(panelsPerRowUnit * MR, panelsPerColUnit * NR, rowUnits, colUnits);
+        }
+
+        int count() {
+            return rowUnits * colUnits;
+        }
+
+        int rowStart(int unit) {
+            return unit / colUnits * rows;
+        }
+
+        int colStart(int unit) {
+            return unit % colUnits * cols;
         }
     }
 }

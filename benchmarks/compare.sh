@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Usage: benchmarks/compare.sh NAME
+#
+# Runs a Cortado JMH benchmark and its reference implementation in the same run and prints one line per
+# case, then "ratio=R" (reference throughput / Cortado throughput at the headline case: lower is better,
+# 1 means parity). Each NAME is a compare_NAME function below; add one to compare another op.
+#
+#   sgemm   square float32 C = A·B, n = 256 … 2048, 2 threads, against PyTorch (OpenBLAS);
+#           headline n = 1024. Lines: n=N cortado_gflops=G pytorch_gflops=G
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/benchmarks/lib.sh"
+
+compare_sgemm() {
+    local sizes=(256 512 1024 2048) threads=2 headline=1024
+    local json n ms cortado torch
+    json="$(mktemp --suffix=.json)"
+    trap 'rm -f "$json"' RETURN
+    ensure_torch
+    ensure_benchmarks_jar
+    local joined
+    joined="$(IFS=,; echo "${sizes[*]}")"
+    run_jmh "$json" 'SgemmBenchmark' -p "n=$joined" -p "threads=$threads"
+    declare -A cortado_gflops pytorch_gflops
+    while read -r n ms; do
+        cortado_gflops[$n]=$(awk -v n="$n" -v ms="$ms" 'BEGIN { printf "%.1f", 2 * n ^ 3 / (ms * 1e6) }')
+    done < <(jmh_medians "$json" n)
+    while read -r n torch; do
+        pytorch_gflops[${n#n=}]=${torch#gflops=}
+    done < <(/usr/bin/python3 "$ROOT/benchmarks/reference/sgemm_torch.py" --threads "$threads" --sizes "${sizes[@]}" \
+        | awk '{ print $1, $3 }')
+    for n in "${sizes[@]}"; do
+        echo "n=$n cortado_gflops=${cortado_gflops[$n]} pytorch_gflops=${pytorch_gflops[$n]}"
+    done
+    cortado=${cortado_gflops[$headline]}
+    torch=${pytorch_gflops[$headline]}
+    echo "ratio=$(awk -v t="$torch" -v c="$cortado" 'BEGIN { printf "%.2f", t / c }')"
+}
+
+if [[ $# -ne 1 ]] || ! declare -F "compare_$1" >/dev/null; then
+    echo "usage: benchmarks/compare.sh NAME   (NAME: $(declare -F | sed -n 's/^declare -f compare_//p' | tr '\n' ' '))" >&2
+    exit 2
+fi
+JAVA="$(find_java)"
+"compare_$1"

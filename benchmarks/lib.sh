@@ -1,0 +1,79 @@
+# Shared helpers for benchmarks/compare.sh (sourced, not run). Expects ROOT (the repository root).
+
+# Prints the path of a java >= 21: $JAVA_HOME's if it is new enough, else the newest under /usr/lib/jvm.
+find_java() {
+    local candidate best="" best_version=0 version
+    for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
+        [[ -x "$candidate" ]] || continue
+        version=$("$candidate" -XshowSettings:properties -version 2>&1 \
+            | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
+        [[ -n "$version" && "$version" -ge 21 ]] || continue
+        if [[ -n "${JAVA_HOME:-}" && "$candidate" == "$JAVA_HOME/bin/java" ]]; then
+            echo "$candidate"
+            return
+        fi
+        if ((version > best_version)); then
+            best="$candidate"
+            best_version=$version
+        fi
+    done
+    if [[ -z "$best" ]]; then
+        echo "compare.sh: no JDK >= 21 found (set JAVA_HOME or install one under /usr/lib/jvm)" >&2
+        return 1
+    fi
+    echo "$best"
+}
+
+# Installs the Debian packages PyTorch timing needs unless torch already imports and they are present.
+ensure_torch() {
+    local missing=() package
+    for package in python3-torch python3-numpy libopenblas0-pthread; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    if ((${#missing[@]} > 0)) || ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+        echo "compare.sh: installing ${missing[*]:-python3-torch} ..." >&2
+        apt-get update -q >&2
+        apt-get install -y -q python3-torch python3-numpy libopenblas0-pthread >&2
+    fi
+}
+
+# Builds benchmarks/target/benchmarks.jar when it is missing or older than any source or pom.
+ensure_benchmarks_jar() {
+    local jar="$ROOT/benchmarks/target/benchmarks.jar"
+    if [[ -f "$jar" ]] && [[ -z "$(find "$ROOT"/*/src/main "$ROOT"/pom.xml "$ROOT"/*/pom.xml -newer "$jar" -print -quit)" ]]; then
+        return
+    fi
+    echo "compare.sh: building $jar ..." >&2
+    (cd "$ROOT" && mvn -q -pl benchmarks -am package -DskipTests) >&2
+}
+
+# run_jmh OUT_JSON JMH_ARGS...: runs the benchmarks jar, JMH's progress to stderr, results as JSON in OUT_JSON.
+# JMH refuses to start while another JMH run holds /tmp/jmh.lock; rather than measure two benchmarks
+# fighting over the cores, wait for it (up to 10 minutes).
+run_jmh() {
+    local out="$1" log attempt
+    shift
+    log="$(mktemp)"
+    for attempt in $(seq 60); do
+        if "$JAVA" --add-modules=jdk.incubator.vector -jar "$ROOT/benchmarks/target/benchmarks.jar" "$@"             -rf json -rff "$out" 2>&1 | tee "$log" >&2 && [[ -s "$out" ]]; then
+            rm -f "$log"
+            return
+        fi
+        grep -q 'Unable to acquire the JMH lock' "$log" || break
+        echo "compare.sh: another JMH run holds the lock; waiting ..." >&2
+        sleep 10
+    done
+    rm -f "$log"
+    echo "compare.sh: JMH failed" >&2
+    return 1
+}
+
+# jmh_medians JSON PARAM: prints "PARAM_VALUE MEDIAN_SCORE" per benchmark result, in the result's time unit.
+jmh_medians() {
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import json, sys
+for result in json.load(open(sys.argv[1])):
+    metric = result["primaryMetric"]
+    print(result["params"][sys.argv[2]], metric["scorePercentiles"]["50.0"])
+PY
+}
