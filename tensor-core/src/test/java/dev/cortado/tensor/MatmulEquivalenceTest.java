@@ -117,6 +117,19 @@ class MatmulEquivalenceTest {
         compare(Tensor.randn(23, 2, 1, 8, 6).expand(2, 5, 8, 6), Tensor.randn(24, 2, 5, 6, 30), 6);
     }
 
+    @Test
+    void kernelWritesIntoTransposedOutputView() {
+        Tensor a = Tensor.randn(31, 2, 13, 20);
+        Tensor b = Tensor.randn(32, 2, 20, 17);
+        Tensor expected = Tensor.zeros(2, 17, 13).transpose(1, 2);
+        ReferenceBackend.INSTANCE.matmul(a, b, expected);
+        for (Backend cpu : CPU_BACKENDS) {
+            Tensor out = Tensor.zeros(2, 17, 13).transpose(1, 2);
+            cpu.matmul(a, b, out);
+            assertClose(expected, out, atol(20), 1e-5, "matmul into a transposed view on " + cpu);
+        }
+    }
+
     private static void compare(Tensor a, Tensor b, int k) {
         Tensor expected;
         try (var scope = Backends.use(ReferenceBackend.INSTANCE)) {
