@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The CPU matmul (Sgemm) against the reference over sizes that are and are not multiples of the vector
- * length and of the kernel's 12 × 2-vector tiles, k across several 256-deep blocks, strided, transposed and
+ * length and of the kernel's 12 × 2-vector tiles, k across more than one 512-deep block, strided, transposed and
  * broadcast operands, and on backends with 1, 2 and 3 threads.
  *
  * <p>Tolerance: the reference sums in double; the CPU sums K float products (blocked, with FMA). With
