@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The CPU matmul (Sgemm) against the reference over sizes that are and are not multiples of the vector
- * length and of the kernel's 12 × 2-vector tiles, k across several 256-deep blocks, strided, transposed and
+ * length and of the kernel's 12 × 2-vector tiles, k across more than one 512-deep block, strided, transposed and
  * broadcast operands, and on backends with 1, 2 and 3 threads.
  *
  * <p>Tolerance: the reference sums in double; the CPU sums K float products (blocked, with FMA). With
@@ -115,6 +115,19 @@ class MatmulEquivalenceTest {
         compare(a, b, 14);
         // a broadcast over a middle batch dim (stride 0) next to real ones.
         compare(Tensor.randn(23, 2, 1, 8, 6).expand(2, 5, 8, 6), Tensor.randn(24, 2, 5, 6, 30), 6);
+    }
+
+    @Test
+    void kernelWritesIntoTransposedOutputView() {
+        Tensor a = Tensor.randn(31, 2, 13, 20);
+        Tensor b = Tensor.randn(32, 2, 20, 17);
+        Tensor expected = Tensor.zeros(2, 17, 13).transpose(1, 2);
+        ReferenceBackend.INSTANCE.matmul(a, b, expected);
+        for (Backend cpu : CPU_BACKENDS) {
+            Tensor out = Tensor.zeros(2, 17, 13).transpose(1, 2);
+            cpu.matmul(a, b, out);
+            assertClose(expected, out, atol(20), 1e-5, "matmul into a transposed view on " + cpu);
+        }
     }
 
     private static void compare(Tensor a, Tensor b, int k) {

@@ -3,7 +3,7 @@ package dev.cortado.tensor.cpu;
 /**
  * Per-thread packing buffers for {@link Sgemm}, grown on demand and kept for the thread's lifetime, so
  * repeated products allocate (and zero) nothing. At the default blocking a thread holds at most
- * 256 × 1024 floats of B block, 256 × 96 of A block and one tile: about 1.1 MiB.
+ * 512 × 1024 floats of B block, 512 × 96 of A block and one tile: about 2.2 MiB.
  *
  * <p>A buffer's contents are only meaningful during the call that filled it; callers never keep one
  * across calls and never hand one to code that could call back into {@link Sgemm} on the same thread.

@@ -8,15 +8,20 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>For p = 0 … kc-1 it loads row p of the B panel ({@link #NR} = 2 vectors), broadcasts the
  * {@value #MR} values of column p of the A panel one at a time and multiply-adds them into
- * {@value #MR} × 2 vector accumulators: {@code acc[r][v] += a[p][r] · b[p][v]}. The 24 accumulators,
- * the two B vectors and the broadcast register fit the 32 vector registers of AVX-512 (and of AVX2
- * machines with AVX-512VL), so the loop runs from registers, with 2 vector loads and 12 broadcast loads
- * per 24 FMAs. The shape was chosen by measurement (12×2 and 6×4 were fastest; 8×3, 4×3, 6×2 and 8×2
- * slower, 14×2 spilled).
+ * {@value #MR} × 2 vector accumulators: {@code acc[r][v] += a[p][r] · b[p][v]}. The accumulators start
+ * from the C tile (or zero) and are stored back once at the end. The 24 accumulators, the two B vectors
+ * and the broadcast register fit the 32 vector registers of an AVX-512 machine (at every species width),
+ * so the loop runs from registers: per step 2 vector loads, 12 broadcast loads
+ * ({@code vbroadcastss} from memory) and 24 FMAs, which keeps both FMA ports busy. On an AVX2-only
+ * machine (16 registers) C2 has to spill and the kernel is slower. Among the shapes measured here
+ * (rows × vectors: 12×2, 6×4, 14×2, 8×3, 24×1, 8×2, 6×2, 4×3) 12×2 and 6×4 were fastest, within noise
+ * of each other; smaller tiles spend more loads per FMA.
  *
- * <p>The method is deliberately one long straight-line body: C2 keeps local vectors in registers only
- * when they are locals of a single compiled method, so arrays of accumulators or helper calls inside the
- * loop would cost loads and stores per FMA.
+ * <p>The method is deliberately one long straight-line body: C2 keeps vectors in registers only while
+ * they are locals of one compiled method. An array of accumulators would cost a load and a store per FMA,
+ * and a helper taking vectors that C2 declines to inline receives them boxed (an early version that
+ * stored the tile through such a helper ran 20 times slower); the one helper left, {@code start}, is
+ * tiny enough to be always inlined.
  */
 final class SgemmKernel {
     /** Rows of a C tile (length of a packed A column). */
