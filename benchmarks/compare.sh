@@ -7,8 +7,12 @@
 #
 #   sgemm   square float32 C = A·B, n = 256 … 2048, 2 threads, against PyTorch (OpenBLAS);
 #           headline n = 1024. Lines: n=N cortado_gflops=G pytorch_gflops=G
+#   rowops  softmax, log-softmax and layer norm over 4096 rows of 1024, and add / copy of 16M floats,
+#           2 threads, against PyTorch. Lines: case=C cortado_us=T pytorch_us=T ratio=R;
+#           headline: softmax (ratio = Cortado time / PyTorch time; lower is better)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/bin/find-java.sh"
 source "$ROOT/benchmarks/lib.sh"
 
 compare_sgemm() {
@@ -35,6 +39,27 @@ compare_sgemm() {
     cortado=${cortado_gflops[$headline]}
     torch=${pytorch_gflops[$headline]}
     echo "ratio=$(awk -v t="$torch" -v c="$cortado" 'BEGIN { printf "%.2f", t / c }')"
+}
+
+compare_rowops() {
+    local threads=2 json case us
+    json="$(mktemp --suffix=.json)"
+    trap 'rm -f "$json"' RETURN
+    ensure_torch
+    ensure_benchmarks_jar
+    run_jmh "$json" 'RowOpsBenchmark|ElementwiseBenchmark.addKernel' -p "threads=$threads" -p "n=16777216"
+    declare -A cortado_us pytorch_us
+    while read -r case us; do
+        cortado_us[$case]=$us
+    done < <(jmh_medians "$json" benchmark | sed 's/^addKernel /add /')
+    while read -r case us; do
+        pytorch_us[${case#case=}]=${us#us=}
+    done < <(cd "$ROOT/benchmarks/reference" && /usr/bin/python3 rowops_torch.py --threads "$threads")
+    for case in softmax logSoftmax layerNorm add; do
+        echo "case=$case cortado_us=${cortado_us[$case]} pytorch_us=${pytorch_us[$case]}" \
+            "ratio=$(awk -v c="${cortado_us[$case]}" -v t="${pytorch_us[$case]}" 'BEGIN { printf "%.2f", c / t }')"
+    done
+    echo "ratio=$(awk -v c="${cortado_us[softmax]}" -v t="${pytorch_us[softmax]}" 'BEGIN { printf "%.2f", c / t }')"
 }
 
 if [[ $# -ne 1 ]] || ! declare -F "compare_$1" >/dev/null; then

@@ -1,28 +1,5 @@
-# Shared helpers for benchmarks/compare.sh (sourced, not run). Expects ROOT (the repository root).
-
-# Prints the path of a java >= 21: $JAVA_HOME's if it is new enough, else the newest under /usr/lib/jvm.
-find_java() {
-    local candidate best="" best_version=0 version
-    for candidate in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java; do
-        [[ -x "$candidate" ]] || continue
-        version=$("$candidate" -XshowSettings:properties -version 2>&1 \
-            | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
-        [[ -n "$version" && "$version" -ge 21 ]] || continue
-        if [[ -n "${JAVA_HOME:-}" && "$candidate" == "$JAVA_HOME/bin/java" ]]; then
-            echo "$candidate"
-            return
-        fi
-        if ((version > best_version)); then
-            best="$candidate"
-            best_version=$version
-        fi
-    done
-    if [[ -z "$best" ]]; then
-        echo "compare.sh: no JDK >= 21 found (set JAVA_HOME or install one under /usr/lib/jvm)" >&2
-        return 1
-    fi
-    echo "$best"
-}
+# Shared helpers for benchmarks/compare.sh (sourced, not run). Expects ROOT (the repository root);
+# the JDK comes from bin/find-java.sh, the same finder bin/cortado uses.
 
 # Installs the Debian packages PyTorch timing needs unless torch already imports and they are present.
 ensure_torch() {
@@ -68,12 +45,14 @@ run_jmh() {
     return 1
 }
 
-# jmh_medians JSON PARAM: prints "PARAM_VALUE MEDIAN_SCORE" per benchmark result, in the result's time unit.
+# jmh_medians JSON PARAM: prints "PARAM_VALUE MEDIAN_SCORE" per benchmark result, in the result's time unit
+# (PARAM "benchmark" prints the benchmark method's name instead of a parameter value).
 jmh_medians() {
     /usr/bin/python3 - "$1" "$2" <<'PY'
 import json, sys
 for result in json.load(open(sys.argv[1])):
     metric = result["primaryMetric"]
-    print(result["params"][sys.argv[2]], metric["scorePercentiles"]["50.0"])
+    key = result["benchmark"].rsplit(".", 1)[1] if sys.argv[2] == "benchmark" else result["params"][sys.argv[2]]
+    print(key, round(metric["scorePercentiles"]["50.0"], 1))
 PY
 }

@@ -6,28 +6,17 @@ Prints one line per layer and op: the median time in ms over the repeats (after 
 with flops = 2·N·O·OH·OW·(C/groups)·KH·KW.
 """
 import argparse
-import statistics
-import time
 
 import torch
 import torch.nn.functional as F
+
+from timing import median_seconds
 
 LAYERS = {
     # name: (input shape, weight shape, stride, padding)
     "resnet3x3": ((8, 64, 56, 56), (64, 64, 3, 3), 1, 1),
     "vitPatch16": ((8, 3, 224, 224), (768, 3, 16, 16), 16, 0),
 }
-
-
-def median_ms(fn, repeats, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
 
 
 def main():
@@ -52,7 +41,7 @@ def main():
         }
         with torch.no_grad():
             for op, fn in ops.items():
-                ms = median_ms(fn, args.repeats)
+                ms = median_seconds(fn, min_repeats=args.repeats, min_seconds=0) * 1e3
                 print(f"torch {name} {op}: {ms:.2f} ms  {flops / ms / 1e6:.1f} GFLOP/s  (threads={args.threads})")
 
 

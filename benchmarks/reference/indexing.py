@@ -1,12 +1,14 @@
 """PyTorch timings for the cases of dev.cortado.benchmarks.IndexingBenchmark (same shapes, same thread count).
 
+Requirements (Debian): apt-get install python3-torch python3-numpy
 Run:  /usr/bin/python3 benchmarks/reference/indexing.py [threads]
-Prints one line per case: the median over 7 batches of the mean time per call, in microseconds.
+Prints one line per case: the median time per call in microseconds (timing.median_seconds).
 """
 import sys
-import time
 
 import torch
+
+from timing import median_seconds
 
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else torch.get_num_threads())
 torch.manual_seed(42)
@@ -31,18 +33,6 @@ CASES = {
 }
 
 
-def median_us(fn, reps):
-    for _ in range(reps):
-        fn()
-    times = []
-    for _ in range(7):
-        start = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        times.append((time.perf_counter() - start) / reps * 1e6)
-    return sorted(times)[3]
-
-
 print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
 for name, (fn, reps) in CASES.items():
-    print(f"{name:20s} {median_us(fn, reps):10.1f} us")
+    print(f"{name:20s} {median_seconds(fn, min_repeats=reps) * 1e6:10.1f} us")

@@ -6,22 +6,10 @@ Prints one line per size, "n=N ms=T gflops=G", with T the median over the repeat
 G = 2·n³ / T.
 """
 import argparse
-import statistics
-import time
 
 import torch
 
-
-def median_seconds(fn, min_repeats=10, min_seconds=2.0, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    started = time.perf_counter()
-    while len(times) < min_repeats or time.perf_counter() - started < min_seconds:
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import median_seconds
 
 
 def main():

@@ -67,7 +67,8 @@ public final class LinearAlgebra {
                     + Shapes.str(b.shape()) + " cannot be multiplied (" + k + " columns vs "
                     + rs[rs.length - 2] + " rows)");
         }
-        int[] batch = broadcastBatch(op, a, b, Arrays.copyOf(ls, ls.length - 2), Arrays.copyOf(rs, rs.length - 2));
+        String batchOp = op + " (batch dims of " + Shapes.str(a.shape()) + " and " + Shapes.str(b.shape()) + ")";
+        int[] batch = Shapes.broadcast(batchOp, Arrays.copyOf(ls, ls.length - 2), Arrays.copyOf(rs, rs.length - 2));
 
         Tensor out = Tensor.zeros(concat(batch, m, n));
         if (out.numel() > 0) {
@@ -143,21 +144,6 @@ public final class LinearAlgebra {
         int[] shape = t.shape();
         int batch = Shapes.numel(Arrays.copyOf(shape, batchDims));
         return t.view(batch, shape[shape.length - 2], shape[shape.length - 1]);
-    }
-
-    private static int[] broadcastBatch(String op, Tensor a, Tensor b, int[] aBatch, int[] bBatch) {
-        int rank = Math.max(aBatch.length, bBatch.length);
-        int[] out = new int[rank];
-        for (int i = 0; i < rank; i++) {
-            int da = i < rank - aBatch.length ? 1 : aBatch[i - (rank - aBatch.length)];
-            int db = i < rank - bBatch.length ? 1 : bBatch[i - (rank - bBatch.length)];
-            if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException(op + ": batch dims of shapes " + Shapes.str(a.shape()) + " and "
-                        + Shapes.str(b.shape()) + " are not broadcastable (" + da + " vs " + db + ")");
-            }
-            out[i] = da == 1 ? db : da;
-        }
-        return out;
     }
 
     private static int[] concat(int[] batch, int rows, int cols) {

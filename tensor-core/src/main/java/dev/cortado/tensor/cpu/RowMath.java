@@ -3,7 +3,6 @@ package dev.cortado.tensor.cpu;
 import static dev.cortado.tensor.cpu.Simd.FLOAT;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -62,22 +61,18 @@ final class RowMath {
         return sum;
     }
 
-    /** Largest ({@code max}) or smallest value; NaN if any value is NaN; ∓inf for n = 0. */
+    /**
+     * Largest ({@code max}) or smallest value; NaN if any value is NaN; ∓inf for n = 0. Lane-wise max/min
+     * and their lane reduction follow Math.max/min, which propagate NaN.
+     */
     static float extreme(float[] a, int off, int n, boolean max) {
-        float start = max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
-        FloatVector acc = FloatVector.broadcast(FLOAT, start);
-        // Track NaN separately: a lane-wise max keeps NaN, but reduceLanes' order may not.
-        VectorMask<Float> nanSeen = FLOAT.maskAll(false);
+        FloatVector acc = FloatVector.broadcast(FLOAT, max ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY);
         int i = 0;
         for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
             FloatVector v = FloatVector.fromArray(FLOAT, a, off + i);
             acc = max ? acc.max(v) : acc.min(v);
-            nanSeen = nanSeen.or(v.test(VectorOperators.IS_NAN));
         }
         float result = acc.reduceLanes(max ? VectorOperators.MAX : VectorOperators.MIN);
-        if (nanSeen.anyTrue()) {
-            return Float.NaN;
-        }
         for (; i < n; i++) {
             result = max ? Math.max(result, a[off + i]) : Math.min(result, a[off + i]);
         }
