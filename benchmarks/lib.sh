@@ -53,6 +53,6 @@ import json, sys
 for result in json.load(open(sys.argv[1])):
     metric = result["primaryMetric"]
     key = result["benchmark"].rsplit(".", 1)[1] if sys.argv[2] == "benchmark" else result["params"][sys.argv[2]]
-    print(key, round(metric["scorePercentiles"]["50.0"], 1))
+    print(key, f"{metric['scorePercentiles']['50.0']:.6g}")
 PY
 }
