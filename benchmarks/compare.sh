@@ -19,7 +19,6 @@ compare_sgemm() {
     local sizes=(256 512 1024 2048) threads=2 headline=1024
     local json n ms cortado torch
     json="$(mktemp --suffix=.json)"
-    trap 'rm -f "$json"' RETURN
     ensure_torch
     ensure_benchmarks_jar
     local joined
@@ -29,6 +28,7 @@ compare_sgemm() {
     while read -r n ms; do
         cortado_gflops[$n]=$(awk -v n="$n" -v ms="$ms" 'BEGIN { printf "%.1f", 2 * n ^ 3 / (ms * 1e6) }')
     done < <(jmh_medians "$json" n)
+    rm -f "$json"
     while read -r n torch; do
         pytorch_gflops[${n#n=}]=${torch#gflops=}
     done < <(/usr/bin/python3 "$ROOT/benchmarks/reference/sgemm_torch.py" --threads "$threads" --sizes "${sizes[@]}" \
@@ -63,7 +63,8 @@ compare_rowops() {
 }
 
 if [[ $# -ne 1 ]] || ! declare -F "compare_$1" >/dev/null; then
-    echo "usage: benchmarks/compare.sh NAME   (NAME: $(declare -F | sed -n 's/^declare -f compare_//p' | tr '\n' ' '))" >&2
+    names="$(declare -F | sed -n 's/^declare -f compare_//p' | tr '\n' ' ')"
+    echo "usage: benchmarks/compare.sh NAME   (NAME: $names)" >&2
     exit 2
 fi
 JAVA="$(find_java)"

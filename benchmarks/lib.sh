@@ -17,8 +17,10 @@ ensure_torch() {
 # Builds benchmarks/target/benchmarks.jar when it is missing or older than any source or pom.
 ensure_benchmarks_jar() {
     local jar="$ROOT/benchmarks/target/benchmarks.jar"
-    if [[ -f "$jar" ]] && [[ -z "$(find "$ROOT"/*/src/main "$ROOT"/pom.xml "$ROOT"/*/pom.xml -newer "$jar" -print -quit)" ]]; then
-        return
+    local newer
+    if [[ -f "$jar" ]]; then
+        newer="$(find "$ROOT"/*/src/main "$ROOT"/pom.xml "$ROOT"/*/pom.xml -newer "$jar" -print -quit)"
+        [[ -n "$newer" ]] || return 0
     fi
     echo "compare.sh: building $jar ..." >&2
     (cd "$ROOT" && mvn -q -pl benchmarks -am package -DskipTests) >&2
@@ -32,7 +34,8 @@ run_jmh() {
     shift
     log="$(mktemp)"
     for attempt in $(seq 60); do
-        if "$JAVA" --add-modules=jdk.incubator.vector -jar "$ROOT/benchmarks/target/benchmarks.jar" "$@"             -rf json -rff "$out" 2>&1 | tee "$log" >&2 && [[ -s "$out" ]]; then
+        if "$JAVA" --add-modules=jdk.incubator.vector -jar "$ROOT/benchmarks/target/benchmarks.jar" "$@" \
+            -rf json -rff "$out" 2>&1 | tee "$log" >&2 && [[ -s "$out" ]]; then
             rm -f "$log"
             return
         fi

@@ -7,7 +7,10 @@ final class ReferenceMatmul {
     private ReferenceMatmul() {
     }
 
-    /** {@code out[b, i, j] = Σ_p a[b, i, p] · b[b, p, j]} for a [B, M, K], b [B, K, N], out [B, M, N] (any strides). */
+    /**
+     * {@code out[b, i, j] = Σ_p a[b, i, p] · b[b, p, j]} for a [B, M, K], b [B, K, N], out [B, M, N], all with
+     * any strides.
+     */
     static void matmul(Tensor a, Tensor b, Tensor out) {
         int[] as = a.strides();
         int[] bs = b.strides();
