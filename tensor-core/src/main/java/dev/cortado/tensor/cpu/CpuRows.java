@@ -23,7 +23,7 @@ final class CpuRows {
                     RowMath.subtractTwice(src, in, n, max, logSum, dst, to);
                 } else {
                     float sum = RowMath.expSum(src, in, n, max, dst, to);
-                    RowMath.scaleShift(dst, to, n, 1f / sum, 0f, dst, to);
+                    RowMath.normalize(dst, to, n, 0f, 1f / sum, null, null, dst, to);
                 }
             }
         });
@@ -45,10 +45,7 @@ final class CpuRows {
                 int to = out.offset() + row * n;
                 float mu = RowMath.sum(src, in, n, 0f) / n;
                 float inverseStd = (float) (1 / Math.sqrt(RowMath.squaredDeviations(src, in, n, mu) / n + eps));
-                RowMath.scaleShift(src, in, n, inverseStd, -mu * inverseStd, dst, to);
-                if (gamma != null || beta != null) {
-                    RowMath.affine(dst, to, n, gamma, beta);
-                }
+                RowMath.normalize(src, in, n, mu, inverseStd, gamma, beta, dst, to);
                 if (mean != null) {
                     mean.floatData()[mean.offset() + row] = mu;
                 }

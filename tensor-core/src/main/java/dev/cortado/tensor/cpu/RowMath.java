@@ -110,39 +110,33 @@ final class RowMath {
         return m + (float) Math.log(expSum(a, off, n, m, null, 0));
     }
 
-    /** out[outOff + j] = a[off + j] · scale + shift. */
-    static void scaleShift(float[] a, int off, int n, float scale, float shift, float[] out, int outOff) {
+    /**
+     * out[outOff + j] = (a[off + j] − mean) · rstd · gamma[j] + beta[j] in one pass; gamma and beta may
+     * be null (meaning 1 and 0).
+     */
+    static void normalize(float[] a, int off, int n, float mean, float rstd, float[] gamma, float[] beta,
+                          float[] out, int outOff) {
+        float shift = -mean * rstd;
         int i = 0;
         for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
-            FloatVector.fromArray(FLOAT, a, off + i).fma(scale, shift).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = a[off + i] * scale + shift;
-        }
-    }
-
-    /** In place: y[off + j] = y[off + j] · gamma[j] + beta[j]; either array may be null (1 and 0). */
-    static void affine(float[] y, int off, int n, float[] gamma, float[] beta) {
-        int i = 0;
-        for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
-            FloatVector v = FloatVector.fromArray(FLOAT, y, off + i);
+            FloatVector v = FloatVector.fromArray(FLOAT, a, off + i).fma(rstd, shift);
             if (gamma != null) {
                 v = v.mul(FloatVector.fromArray(FLOAT, gamma, i));
             }
             if (beta != null) {
                 v = v.add(FloatVector.fromArray(FLOAT, beta, i));
             }
-            v.intoArray(y, off + i);
+            v.intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
-            float v = y[off + i];
+            float v = a[off + i] * rstd + shift;
             if (gamma != null) {
                 v *= gamma[i];
             }
             if (beta != null) {
                 v += beta[i];
             }
-            y[off + i] = v;
+            out[outOff + i] = v;
         }
     }
 
