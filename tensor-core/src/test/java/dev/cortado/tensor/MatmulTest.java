@@ -25,7 +25,7 @@ class MatmulTest {
 
     @Test
     void nonBroadcastableBatchIsRejected() {
-        assertRejected("matmul: batch dims of shapes [2, 3, 4] and [3, 4, 5] are not broadcastable",
+        assertRejected("matmul (batch dims of [2, 3, 4] and [3, 4, 5]): shapes [2] and [3] are not broadcastable",
                 () -> LinearAlgebra.matmul(Tensor.zeros(2, 3, 4), Tensor.zeros(3, 4, 5)));
     }
 
