@@ -83,6 +83,11 @@ public final class Elementwise {
         return unary(UnaryOp.GELU_ERF, x);
     }
 
+    /** The error function erf(x) = 2/√π ∫₀ˣ e^(-t²) dt. */
+    public static Tensor erf(Tensor x) {
+        return unary(UnaryOp.ERF, x);
+    }
+
     /** Tanh-approximated GELU, x/2·(1 + tanh(√(2/π)(x + 0.044715x³))) (PyTorch's approximate='tanh'). */
     public static Tensor geluTanh(Tensor x) {
         return unary(UnaryOp.GELU_TANH, x);

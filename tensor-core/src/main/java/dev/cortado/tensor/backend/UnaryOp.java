@@ -23,5 +23,7 @@ public enum UnaryOp {
     /** x · sigmoid(x). */
     SILU,
     SIN,
-    COS
+    COS,
+    /** The error function, 2/√π ∫₀ˣ e^(-t²) dt. */
+    ERF
 }

@@ -34,6 +34,7 @@ final class VectorMath {
             case SILU -> x.mul(sigmoid(x));
             case SIN -> x.lanewise(VectorOperators.SIN);
             case COS -> x.lanewise(VectorOperators.COS);
+            case ERF -> erf(x);
         };
     }
 

@@ -35,6 +35,7 @@ public final class ScalarMath {
             case SILU -> x / (1 + Math.exp(-x));
             case SIN -> Math.sin(x);
             case COS -> Math.cos(x);
+            case ERF -> erf(x);
         };
     }
 

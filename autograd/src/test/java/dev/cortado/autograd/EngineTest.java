@@ -1,0 +1,125 @@
+package dev.cortado.autograd;
+
+import dev.cortado.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static dev.cortado.tensor.TensorAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EngineTest {
+    @Test
+    void diamondGraphSumsBothPathsAndRunsEachNodeOnce() {
+        // y = (x·x) + (x·3) at x = 2: dy/dx = 2x + 3 = 7 per element.
+        Variable x = Variable.parameter(Tensor.full(2f, 3));
+        Variable y = x.mul(x).add(x.mul(3f)).sum();
+        y.backward();
+        assertClose(Tensor.full(7f, 3), x.grad(), 0, 0, "dy/dx");
+    }
+
+    @Test
+    void gradientsAccumulateAcrossBackwardsUntilZeroGrad() {
+        Variable x = Variable.parameter(Tensor.fromArray(new float[] {1, 2}, 2));
+        x.mul(x).sum().backward();
+        x.mul(x).sum().backward();
+        assertClose(Tensor.fromArray(new float[] {4, 8}, 2), x.grad(), 0, 0, "two backwards add up");
+        x.zeroGrad();
+        assertNull(x.grad());
+    }
+
+    @Test
+    void constantsGetNoGradientAndRecordNoGraph() {
+        Variable c = Variable.constant(Tensor.ones(2));
+        Variable p = Variable.parameter(Tensor.ones(2));
+        Variable y = c.mul(p).sum();
+        assertTrue(y.requiresGrad());
+        y.backward();
+        assertNull(c.grad());
+        assertFalse(c.add(c).requiresGrad(), "ops on constants only are constants");
+    }
+
+    @Test
+    void noGradScopeRecordsNothing() {
+        Variable p = Variable.parameter(Tensor.ones(2));
+        Variable y;
+        try (var scope = NoGrad.enter()) {
+            assertFalse(NoGrad.isGradEnabled());
+            y = p.mul(p).sum();
+        }
+        assertTrue(NoGrad.isGradEnabled());
+        assertTrue(y.isLeaf());
+        assertFalse(y.requiresGrad());
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("does not require a gradient"), e.getMessage());
+    }
+
+    @Test
+    void detachCutsTheGraph() {
+        Variable p = Variable.parameter(Tensor.full(3f, 1));
+        Variable y = p.mul(p.detach()).sum();   // d/dp = p.detach() = 3, not 2p
+        y.backward();
+        assertEquals(3f, p.grad().item());
+    }
+
+    @Test
+    void nonScalarBackwardNeedsASeed() {
+        Variable p = Variable.parameter(Tensor.ones(2, 3));
+        Variable y = p.mul(2f);
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("seed"), e.getMessage());
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> y.backward(Tensor.ones(3)));
+        assertTrue(wrong.getMessage().contains("[3]") && wrong.getMessage().contains("[2, 3]"), wrong.getMessage());
+        y.backward(Tensor.ones(2, 3));
+        assertClose(Tensor.full(2f, 2, 3), p.grad(), 0, 0, "seeded backward");
+    }
+
+    @Test
+    void secondBackwardThroughAFreedGraphFails() {
+        Variable p = Variable.parameter(Tensor.ones(2));
+        Variable y = p.mul(p).sum();
+        y.backward();
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("already freed"), e.getMessage());
+    }
+
+    @Test
+    void inPlaceChangeOfASavedTensorFailsBackward() {
+        Tensor data = Tensor.ones(2);
+        Variable p = Variable.parameter(data);
+        Variable y = MathOps.exp(p).sum();
+        data.set(5f, 0);   // exp saved its output, not p, so this is fine ...
+        data.markModified();
+        y.backward();
+        Variable z = MathOps.log(p).sum();
+        data.set(2f, 1);   // ... but log saved p itself
+        data.markModified();
+        IllegalStateException e = assertThrows(IllegalStateException.class, z::backward);
+        assertTrue(e.getMessage().startsWith("log backward") && e.getMessage().contains("modified in place"),
+                e.getMessage());
+    }
+
+    @Test
+    void deepChainDoesNotOverflowTheStack() {
+        Variable p = Variable.parameter(Tensor.ones(1));
+        Variable y = p;
+        for (int i = 0; i < 100_000; i++) {
+            y = y.add(Variable.constant(Tensor.ones(1)));
+        }
+        y.sum().backward();
+        assertEquals(1f, p.grad().item());
+    }
+
+    @Test
+    void whereRoutesTheGradientToTheChosenBranchOnly() {
+        // The condition picks a everywhere: b's branch receives zeros, p gets 3 through a only.
+        Variable p = Variable.parameter(Tensor.full(2f, 2));
+        Variable a = p.mul(3f);
+        Variable b = p.mul(p);
+        Variable y = MathOps.where(Tensor.fromBooleans(new boolean[] {true, true}, 2), a, b).sum();
+        y.backward();
+        assertClose(Tensor.full(3f, 2), p.grad(), 0, 0, "gradient through a only");
+    }
+}
