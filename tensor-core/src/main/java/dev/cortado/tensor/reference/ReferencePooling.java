@@ -66,17 +66,7 @@ final class ReferencePooling {
      * must be 1.
      */
     static void avgPool2d(Tensor input, Pool2dParams p, Tensor out) {
-        Nchw x = new Nchw(input);
-        Nchw y = new Nchw(out);
-        forEachAvgWindow(input.shape(), out.shape(), p, (n, c, oh, ow, h0, h1, w0, w1, divisor) -> {
-            double sum = 0;
-            for (int h = h0; h < h1; h++) {
-                for (int w = w0; w < w1; w++) {
-                    sum += x.get(n, c, h, w);
-                }
-            }
-            y.set(n, c, oh, ow, (float) (sum / divisor));
-        });
+        averageWindows(input, out, visitor -> forEachAvgWindow(input.shape(), out.shape(), p, visitor));
     }
 
     /**
@@ -94,17 +84,7 @@ final class ReferencePooling {
      * neighbouring windows may overlap).
      */
     static void adaptiveAvgPool2d(Tensor input, Tensor out) {
-        Nchw x = new Nchw(input);
-        Nchw y = new Nchw(out);
-        forEachAdaptiveWindow(input.shape(), out.shape(), (n, c, oh, ow, h0, h1, w0, w1, divisor) -> {
-            double sum = 0;
-            for (int h = h0; h < h1; h++) {
-                for (int w = w0; w < w1; w++) {
-                    sum += x.get(n, c, h, w);
-                }
-            }
-            y.set(n, c, oh, ow, (float) (sum / divisor));
-        });
+        averageWindows(input, out, visitor -> forEachAdaptiveWindow(input.shape(), out.shape(), visitor));
     }
 
     /** Gradient of {@link #adaptiveAvgPool2d}: each window's input positions receive gradOut / window area. */
@@ -164,6 +144,21 @@ final class ReferencePooling {
                 }
             }
         }
+    }
+
+    /** Writes each window's sum (in double) over its divisor to its output, for every window the walk visits. */
+    private static void averageWindows(Tensor input, Tensor out, Consumer<AvgWindow> walk) {
+        Nchw x = new Nchw(input);
+        Nchw y = new Nchw(out);
+        walk.accept((n, c, oh, ow, h0, h1, w0, w1, divisor) -> {
+            double sum = 0;
+            for (int h = h0; h < h1; h++) {
+                for (int w = w0; w < w1; w++) {
+                    sum += x.get(n, c, h, w);
+                }
+            }
+            y.set(n, c, oh, ow, (float) (sum / divisor));
+        });
     }
 
     /** Zeroes gradInput, then adds gradOut / divisor over every window the given walk visits (in double). */
