@@ -2,6 +2,7 @@ package dev.cortado.tensor;
 
 import dev.cortado.tensor.backend.Backends;
 import dev.cortado.tensor.backend.Pool2dParams;
+import java.util.Arrays;
 
 /**
  * Max, average and adaptive average pooling over the {@code [H, W]} planes of float32 {@code [N, C, H, W]}
@@ -68,6 +69,69 @@ public final class Pooling {
         Tensor out = Tensor.zeros(x.size(0), x.size(1), outH, outW);
         Backends.current().adaptiveAvgPool2d(x, out);
         return unbatched(input, out);
+    }
+
+    /**
+     * Gradient of {@link #maxPool2d} with respect to its input of shape {@code inputShape}: each output's
+     * gradient goes to the input position its {@code indices} entry names (from
+     * {@link #maxPool2dWithIndices}), summed where windows overlap on the same maximum.
+     */
+    public static Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, int[] inputShape) {
+        String op = "maxPool2dBackward";
+        indices.requireDType(op, DType.INT64);
+        if (!Arrays.equals(indices.shape(), gradOut.shape())) {
+            throw new IllegalArgumentException(op + ": indices " + Shapes.str(indices.shape())
+                    + " do not match the output gradient " + Shapes.str(gradOut.shape()));
+        }
+        Tensor gradInput = Tensor.zeros(inputShape);
+        Tensor x = batched(op, gradInput);
+        Tensor dy = batched(op, gradOut);
+        requireSamePlanes(op, x, dy);
+        // Indices are flat positions h·W + w within each [H, W] plane: scatter along the flattened plane.
+        int planeOut = dy.size(2) * dy.size(3);
+        Tensor index = (indices.dim() == 3 ? indices.unsqueeze(0) : indices).reshape(dy.size(0), dy.size(1), planeOut);
+        Indexing.scatterAddInPlace(x.reshape(x.size(0), x.size(1), -1), 2, index,
+                dy.reshape(dy.size(0), dy.size(1), planeOut));
+        return gradInput;
+    }
+
+    /**
+     * Gradient of {@link #avgPool2d} with respect to its input of shape {@code inputShape}: each output's
+     * gradient, divided by the divisor the forward used, is added to every input position of its window.
+     */
+    public static Tensor avgPool2dBackward(Tensor gradOut, int[] inputShape, Pool2dParams params) {
+        String op = "avgPool2dBackward";
+        Tensor gradInput = Tensor.zeros(inputShape);
+        Tensor x = batched(op, gradInput);
+        Tensor dy = batched(op, gradOut);
+        requireGradShape(op, dy, outputShape(op, x, params), inputShape);
+        Backends.current().avgPool2dBackward(dy, params, x);
+        return gradInput;
+    }
+
+    /** Gradient of {@link #adaptiveAvgPool2d}: each output's gradient over its window's area, added over the window. */
+    public static Tensor adaptiveAvgPool2dBackward(Tensor gradOut, int[] inputShape) {
+        String op = "adaptiveAvgPool2dBackward";
+        Tensor gradInput = Tensor.zeros(inputShape);
+        Tensor x = batched(op, gradInput);
+        Tensor dy = batched(op, gradOut);
+        requireSamePlanes(op, x, dy);
+        Backends.current().adaptiveAvgPool2dBackward(dy, x);
+        return gradInput;
+    }
+
+    private static void requireSamePlanes(String op, Tensor x, Tensor dy) {
+        if (x.size(0) != dy.size(0) || x.size(1) != dy.size(1)) {
+            throw new IllegalArgumentException(op + ": output gradient " + Shapes.str(dy.shape())
+                    + " does not have the batch and channels of input " + Shapes.str(x.shape()));
+        }
+    }
+
+    private static void requireGradShape(String op, Tensor dy, int[] expected, int[] inputShape) {
+        if (!Arrays.equals(dy.shape(), expected)) {
+            throw new IllegalArgumentException(op + ": output gradient " + Shapes.str(dy.shape()) + " should be "
+                    + Shapes.str(expected) + " for input " + Shapes.str(inputShape));
+        }
     }
 
     private static MaxPoolResult maxPool(Tensor input, Pool2dParams params, boolean withIndices) {

@@ -92,6 +92,17 @@ class PoolingEquivalenceTest {
                 assertSame(expected.values(), Pooling.maxPool2d(x, g.params()), g + " max without indices");
             }
         }
+        Tensor gradOut = layout.randn(6, g.batch(), g.channels(), expected.values().size(2), expected.values().size(3));
+        compare(() -> Pooling.maxPool2dBackward(gradOut, expected.indices(), x.shape()), g + " max backward");
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("avgCases")
+    void avgPoolBackwardMatchesReference(Geometry g, NchwLayout layout) {
+        int[] inShape = {g.batch(), g.channels(), g.height(), g.width()};
+        Tensor gradOut = layout.randn(7, g.batch(), g.channels(), g.params().outHeight(g.height()),
+                g.params().outWidth(g.width()));
+        compare(() -> Pooling.avgPool2dBackward(gradOut, inShape, g.params()), g + " avg backward");
     }
 
     @ParameterizedTest(name = "{0}, {1}")
@@ -107,6 +118,8 @@ class PoolingEquivalenceTest {
         for (NchwLayout layout : NchwLayout.values()) {
             Tensor x = layout.randn(9, 2, 3, height, width);
             compare(() -> Pooling.adaptiveAvgPool2d(x, outH, outW), layout + " adaptive");
+            Tensor gradOut = layout.randn(10, 2, 3, outH, outW);
+            compare(() -> Pooling.adaptiveAvgPool2dBackward(gradOut, x.shape()), layout + " adaptive backward");
         }
     }
 

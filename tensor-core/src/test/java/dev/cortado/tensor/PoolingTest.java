@@ -25,6 +25,38 @@ class PoolingTest {
     }
 
     @Test
+    void unbatchedBackwardMatchesABatchOfOne() {
+        Tensor x = Tensor.randn(2, 3, 9, 8);
+        Tensor dy = Tensor.randn(3, 3, 5, 4);
+        Pooling.MaxPoolResult max = Pooling.maxPool2dWithIndices(x, RESNET);
+        assertSame(Pooling.maxPool2dBackward(dy.unsqueeze(0), max.indices().unsqueeze(0), new int[] {1, 3, 9, 8})
+                .squeeze(0), Pooling.maxPool2dBackward(dy, max.indices(), x.shape()), "max backward");
+        assertSame(Pooling.avgPool2dBackward(dy.unsqueeze(0), new int[] {1, 3, 9, 8}, RESNET).squeeze(0),
+                Pooling.avgPool2dBackward(dy, x.shape(), RESNET), "avg backward");
+        assertSame(Pooling.adaptiveAvgPool2dBackward(dy.unsqueeze(0), new int[] {1, 3, 9, 8}).squeeze(0),
+                Pooling.adaptiveAvgPool2dBackward(dy, x.shape()), "adaptive backward");
+    }
+
+    @Test
+    void globalAveragePoolSpreadsTheGradientEvenly() {
+        Tensor dy = Tensor.fromArray(new float[] {6f, -3f}, 1, 2, 1, 1);
+        Tensor dx = Pooling.adaptiveAvgPool2dBackward(dy, new int[] {1, 2, 2, 3});
+        assertSame(Tensor.fromArray(new float[] {1, 1, 1, 1, 1, 1, -.5f, -.5f, -.5f, -.5f, -.5f, -.5f}, 1, 2, 2, 3),
+                dx, "global average gradient");
+    }
+
+    @Test
+    void backwardRejectsMismatchedGradients() {
+        expectError("avgPool2dBackward: output gradient [1, 2, 2, 2] should be [1, 2, 3, 3] for input [1, 2, 5, 5]",
+                () -> Pooling.avgPool2dBackward(Tensor.zeros(1, 2, 2, 2), new int[] {1, 2, 5, 5}, RESNET));
+        expectError("adaptiveAvgPool2dBackward: output gradient [1, 3, 2, 2] does not have the batch and channels",
+                () -> Pooling.adaptiveAvgPool2dBackward(Tensor.zeros(1, 3, 2, 2), new int[] {1, 2, 5, 5}));
+        expectError("maxPool2dBackward: indices [1, 2, 3, 3] do not match the output gradient [1, 2, 2, 2]",
+                () -> Pooling.maxPool2dBackward(Tensor.zeros(1, 2, 2, 2), Tensor.empty(DType.INT64, 1, 2, 3, 3),
+                        new int[] {1, 2, 5, 5}));
+    }
+
+    @Test
     void rejectsBadInputs() {
         Tensor x = Tensor.zeros(1, 2, 5, 5);
         expectError("maxPool2d: expected a 4-D input [N, C, H, W] or a 3-D input [C, H, W], got [5, 5]",

@@ -108,6 +108,15 @@ public interface Backend {
      */
     void adaptiveAvgPool2d(Tensor input, Tensor out);
 
+    /**
+     * Gradient of {@link #avgPool2d}: gradInput [N, C, H, W] (overwritten) from gradOut [N, C, OH, OW];
+     * each output's gradient is spread over its window's input positions divided by the forward's divisor.
+     */
+    void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradInput);
+
+    /** Gradient of {@link #adaptiveAvgPool2d}: gradInput [N, C, H, W] (overwritten) from gradOut [N, C, OH, OW]. */
+    void adaptiveAvgPool2dBackward(Tensor gradOut, Tensor gradInput);
+
     // ------------------------------------------------------------ indexing (any dtype for values)
 
     /** {@code out[..., i, ...] = x[..., index[..., i, ...], ...]} along {@code dim} (torch.gather); index INT64 in range. */

@@ -164,6 +164,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradInput) {
+        CpuPooling.avgPool2dBackward(parallel, gradOut, params, gradInput);
+    }
+
+    @Override
+    public void adaptiveAvgPool2dBackward(Tensor gradOut, Tensor gradInput) {
+        CpuPooling.adaptiveAvgPool2dBackward(parallel, gradOut, gradInput);
+    }
+
+    @Override
     public void gather(Tensor x, int dim, Tensor index, Tensor out) {
         CpuIndexing.gather(parallel, x, dim, index, out);
     }

@@ -34,7 +34,7 @@ final class CpuPooling {
         float[] y = out.floatData();
         long[] argmax = indices == null ? null : indices.longData();
         ColumnReach reach = ColumnReach.of(outW, width, p.kernelW(), p.strideW(), p.padW(), p.dilationW());
-        forEachPlane(parallel, input, outW, (plane, base, strideH, strideW, best) -> {
+        forEachPlane(parallel, input, input.size(2) * input.size(3), outW, (plane, base, strideH, strideW, best) -> {
             for (int oh = 0; oh < outH; oh++) {
                 int row = (plane * outH + oh) * outW;
                 int yAt = out.offset() + row;
@@ -74,7 +74,7 @@ final class CpuPooling {
         int outW = out.size(3);
         float[] x = input.floatData();
         float[] y = out.floatData();
-        forEachPlane(parallel, input, 0, (plane, base, strideH, strideW, unused) -> {
+        forEachPlane(parallel, input, input.size(2) * input.size(3), 0, (plane, base, strideH, strideW, unused) -> {
             int at = out.offset() + plane * outH * outW;
             for (int oh = 0; oh < outH; oh++) {
                 int h0 = oh * p.strideH() - p.padH();
@@ -101,7 +101,7 @@ final class CpuPooling {
         int outW = out.size(3);
         float[] x = input.floatData();
         float[] y = out.floatData();
-        forEachPlane(parallel, input, 0, (plane, base, strideH, strideW, unused) -> {
+        forEachPlane(parallel, input, input.size(2) * input.size(3), 0, (plane, base, strideH, strideW, unused) -> {
             int at = out.offset() + plane * outH * outW;
             for (int oh = 0; oh < outH; oh++) {
                 int h0 = Math.floorDiv(oh * height, outH);
@@ -113,6 +113,77 @@ final class CpuPooling {
                 }
             }
         });
+    }
+
+    /**
+     * Gradient of average pooling: each output's gradient divided by its forward divisor is added over its
+     * window's inside part, one plane of gradInput (dense, overwritten) per task.
+     */
+    static void avgPool2dBackward(Parallel parallel, Tensor gradOut, Pool2dParams p, Tensor gradInput) {
+        int height = gradInput.size(2);
+        int width = gradInput.size(3);
+        int outH = gradOut.size(2);
+        int outW = gradOut.size(3);
+        float[] dy = gradOut.floatData();
+        float[] dx = gradInput.floatData();
+        forEachPlane(parallel, gradOut, height * width, 0, (plane, base, strideH, strideW, unused) -> {
+            int planeAt = gradInput.offset() + plane * height * width;
+            Arrays.fill(dx, planeAt, planeAt + height * width, 0f);
+            for (int oh = 0; oh < outH; oh++) {
+                int h0 = oh * p.strideH() - p.padH();
+                int h1 = Math.min(h0 + p.kernelH(), height + p.padH());
+                int top = Math.max(h0, 0);
+                int rows = Math.min(h1, height) - top;
+                for (int ow = 0; ow < outW; ow++) {
+                    int w0 = ow * p.strideW() - p.padW();
+                    int w1 = Math.min(w0 + p.kernelW(), width + p.padW());
+                    int left = Math.max(w0, 0);
+                    int cols = Math.min(w1, width) - left;
+                    int divisor = p.countIncludePad() ? (h1 - h0) * (w1 - w0) : rows * cols;
+                    float share = dy[base + oh * strideH + ow * strideW] / divisor;
+                    addToWindow(dx, planeAt, width, top, rows, left, cols, share);
+                }
+            }
+        });
+    }
+
+    /** Gradient of adaptive average pooling: each output's gradient over its window's area, added over the window. */
+    static void adaptiveAvgPool2dBackward(Parallel parallel, Tensor gradOut, Tensor gradInput) {
+        int height = gradInput.size(2);
+        int width = gradInput.size(3);
+        int outH = gradOut.size(2);
+        int outW = gradOut.size(3);
+        float[] dy = gradOut.floatData();
+        float[] dx = gradInput.floatData();
+        forEachPlane(parallel, gradOut, height * width, 0, (plane, base, strideH, strideW, unused) -> {
+            int planeAt = gradInput.offset() + plane * height * width;
+            Arrays.fill(dx, planeAt, planeAt + height * width, 0f);
+            for (int oh = 0; oh < outH; oh++) {
+                int h0 = Math.floorDiv(oh * height, outH);
+                int rows = Math.ceilDiv((oh + 1) * height, outH) - h0;
+                for (int ow = 0; ow < outW; ow++) {
+                    int w0 = Math.floorDiv(ow * width, outW);
+                    int cols = Math.ceilDiv((ow + 1) * width, outW) - w0;
+                    float share = dy[base + oh * strideH + ow * strideW] / (rows * cols);
+                    addToWindow(dx, planeAt, width, h0, rows, w0, cols, share);
+                }
+            }
+        });
+    }
+
+    /** Adds {@code value} to rows {@code [h0, h0 + rows)} × columns {@code [w0, w0 + cols)} of a dense plane at {@code planeAt}. */
+    private static void addToWindow(float[] plane, int planeAt, int width, int h0, int rows, int w0, int cols,
+                                    float value) {
+        for (int h = h0; h < h0 + rows; h++) {
+            int start = planeAt + h * width + w0;
+            int i = 0;
+            for (int bound = Simd.FLOAT.loopBound(cols); i < bound; i += Simd.LANES) {
+                FloatVector.fromArray(Simd.FLOAT, plane, start + i).add(value).intoArray(plane, start + i);
+            }
+            for (; i < cols; i++) {
+                plane[start + i] += value;
+            }
+        }
     }
 
     /**
@@ -180,11 +251,15 @@ final class CpuPooling {
         void run(int plane, int base, int strideH, int strideW, int[] scratch);
     }
 
-    /** Runs task on every plane, in chunks of planes over the threads, each chunk with scratchInts of scratch. */
-    private static void forEachPlane(Parallel parallel, Tensor input, int scratchInts, PlaneTask task) {
+    /**
+     * Runs task on every plane of {@code input} (its strides give {@code base}), in chunks of planes over the
+     * threads sized by {@code workPerPlane} elements, each chunk with scratchInts of scratch.
+     */
+    private static void forEachPlane(Parallel parallel, Tensor input, int workPerPlane, int scratchInts,
+                                     PlaneTask task) {
         int channels = input.size(1);
         int[] strides = input.strides();
-        int planeSize = Math.max(1, input.size(2) * input.size(3));
+        int planeSize = Math.max(1, workPerPlane);
         parallel.forRange(input.size(0) * channels, Math.ceilDiv(MIN_CHUNK_ELEMENTS, planeSize), (start, end) -> {
             int[] scratch = new int[scratchInts];
             for (int plane = start; plane < end; plane++) {

@@ -126,6 +126,16 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradInput) {
+        ReferencePooling.avgPool2dBackward(gradOut, params, gradInput);
+    }
+
+    @Override
+    public void adaptiveAvgPool2dBackward(Tensor gradOut, Tensor gradInput) {
+        ReferencePooling.adaptiveAvgPool2dBackward(gradOut, gradInput);
+    }
+
+    @Override
     public void gather(Tensor x, int dim, Tensor index, Tensor out) {
         ReferenceIndexing.gather(x, dim, index, out);
     }
