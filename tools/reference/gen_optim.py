@@ -2,14 +2,9 @@
 
 Requirements (Debian): apt-get install python3-torch python3-numpy; run with /usr/bin/python3 gen_optim.py
 """
-import os
-
 import torch
 
 import fixtures
-
-fixtures.FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                    "..", "..", "training", "src", "test", "resources", "fixtures")
 
 
 def adamw_case(name, lr, betas, eps, weight_decay, steps=3):
@@ -32,4 +27,4 @@ def adamw_case(name, lr, betas, eps, weight_decay, steps=3):
 fixtures.write("optim.json", [
     adamw_case("adamw_defaults", 1e-3, (0.9, 0.999), 1e-8, 0.01),
     adamw_case("adamw_large_lr_decay", 0.1, (0.8, 0.99), 1e-6, 0.5),
-])
+], module="training")
