@@ -24,8 +24,15 @@ import sys
 import numpy as np
 import torch
 
-FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                           "..", "..", "tensor-core", "src", "test", "resources", "fixtures")
+REPO_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+def fixture_dir(module):
+    """The fixture folder of a Maven module: <module>/src/test/resources/fixtures."""
+    return os.path.join(REPO_ROOT, module, "src", "test", "resources", "fixtures")
+
+
+FIXTURE_DIR = fixture_dir("tensor-core")
 
 _DTYPES = {torch.float32: "float32", torch.int64: "int64", torch.bool: "bool"}
 
@@ -78,9 +85,11 @@ def case(name, op, inputs, outputs, **args):
             "outputs": {k: encode(v) for k, v in outputs.items()}}
 
 
-def write(filename, cases):
-    os.makedirs(FIXTURE_DIR, exist_ok=True)
-    path = os.path.join(FIXTURE_DIR, filename)
+def write(filename, cases, module="tensor-core"):
+    """Writes the cases to <module>/src/test/resources/fixtures/<filename>."""
+    folder = fixture_dir(module)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, filename)
     doc = {"generator": "tools/reference/" + os.path.basename(sys.argv[0]),
            "torch": torch.__version__, "cases": cases}
     with open(path, "w") as f:
