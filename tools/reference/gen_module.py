@@ -9,8 +9,6 @@ The model (mirrored by nn/src/test/java/dev/cortado/nn/ModuleTest.java):
   forward(x [5, 4]) = probs(norm(head(encoder(embed(x))).reshape(-1, 2, 3))), Block: ln(x + drop(fc2(act(fc1(x)))))
 Run: /usr/bin/python3 gen_module.py  → nn/src/test/resources/fixtures/module.json
 """
-import math
-
 import torch
 import torch.nn as nn
 
@@ -62,7 +60,8 @@ class Net(nn.Module):
         return self.probs(self.norm(self.head(self.encoder(self.embed(x))).reshape(-1, 2, 3)))
 
 
-def net_case():
+def reference_net():
+    """The Net with the fixture's weights and buffers, in eval mode (also used by gen_safetensors.py)."""
     torch.manual_seed(3)
     net = Net()
     with torch.no_grad():
@@ -73,7 +72,11 @@ def net_case():
                 p.copy_(0.1 * torch.randn(p.shape))
         net.encoder.stats.running_mean.copy_(torch.randn(8))
         net.encoder.stats.num_batches_tracked.fill_(7)
-    net.eval()
+    return net.eval()
+
+
+def net_case():
+    net = reference_net()
     x = torch.randn(5, 4)
     y = net(x)
     r = torch.randn(y.shape)

@@ -5,27 +5,27 @@ import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Tensor;
 
 /** The nested model of tools/reference/gen_module.py, built the same way with the same names. */
-final class ReferenceNet {
+public final class ReferenceNet {
     private ReferenceNet() {
     }
 
     /** Buffers only, like BatchNorm's running statistics. */
-    static final class Stats extends Module {
-        Stats(int features) {
+    public static final class Stats extends Module {
+        public Stats(int features) {
             registerBuffer("running_mean", Tensor.zeros(features));
             registerBuffer("num_batches_tracked", Tensor.empty(DType.INT64));
         }
     }
 
     /** ln(x + drop(fc2(gelu(fc1(x))))). */
-    static final class Block extends Module {
+    public static final class Block extends Module {
         final Linear fc1;
         final GELU act;
         final Linear fc2;
         final Dropout drop;
         final LayerNorm ln;
 
-        Block(long seed) {
+        public Block(long seed) {
             fc1 = registerModule("fc1", new Linear(8, 16, Init.derive(seed, 0)));
             act = registerModule("act", new GELU());
             fc2 = registerModule("fc2", new Linear(16, 8, Init.derive(seed, 1)));
@@ -39,10 +39,10 @@ final class ReferenceNet {
         }
     }
 
-    static final class Encoder extends Module {
+    public static final class Encoder extends Module {
         final ModuleList<Block> layers;
 
-        Encoder(long seed) {
+        public Encoder(long seed) {
             layers = registerModule("layers", new ModuleList<>());
             layers.add(new Block(Init.derive(seed, 0))).add(new Block(Init.derive(seed, 1)));
             registerModule("stats", new Stats(8));
@@ -59,14 +59,14 @@ final class ReferenceNet {
     }
 
     /** probs(norm(head(encoder(embed(x))).reshape(-1, 2, 3))) for x [N, 4]. */
-    static final class Net extends Module {
+    public static final class Net extends Module {
         final Sequential embed;
         final Encoder encoder;
         final Linear head;
         final LayerNorm norm;
         final Softmax probs;
 
-        Net(long seed) {
+        public Net(long seed) {
             embed = registerModule("embed", new Sequential(new Linear(4, 8, Init.derive(seed, 0)), new ReLU()));
             encoder = registerModule("encoder", new Encoder(Init.derive(seed, 1)));
             head = registerModule("head", new Linear(8, 6, false, Init.derive(seed, 2)));
