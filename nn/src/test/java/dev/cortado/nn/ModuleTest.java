@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.cortado.tensor.TensorAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -67,7 +68,7 @@ class ModuleTest {
             for (int d = 0; d < expected.length; d++) {
                 expected[d] = NET.args().get("shapes").get(i).get(d).asInt();
             }
-            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, value.shape(), keys.get(i));
+            assertArrayEquals(expected, value.shape(), keys.get(i));
             i++;
         }
         assertEquals(NET.args().get("repr").asText(), net.toString());

@@ -3,6 +3,7 @@ package dev.cortado.nn.io;
 import dev.cortado.tensor.DType;
 
 import java.nio.ByteBuffer;
+import java.util.Comparator;
 
 /**
  * The element types of the safetensors format that Cortado reads, each with its size, the Cortado dtype
@@ -26,7 +27,7 @@ enum StoredType {
      * It is the order of the library's Dtype enum (BOOL, U8, I8, F8_*, I16, U16, F16, BF16, I32, U32, F32,
      * F64, I64, U64), of which this enum keeps the types Cortado reads, in the same order.
      */
-    static final java.util.Comparator<StoredType> LAYOUT_ORDER = java.util.Comparator.comparingInt(StoredType::ordinal);
+    static final Comparator<StoredType> LAYOUT_ORDER = Comparator.comparingInt(StoredType::ordinal);
 
     private final int byteSize;
     private final DType target;
