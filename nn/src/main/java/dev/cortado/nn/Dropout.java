@@ -33,8 +33,9 @@ public class Dropout extends Module {
         return p;
     }
 
+    /** As PyTorch prints it; Cortado never drops in place, hence the constant {@code inplace=False}. */
     @Override
     protected String extraRepr() {
-        return "p=" + p;
+        return "p=" + Repr.number(p) + ", inplace=False";
     }
 }

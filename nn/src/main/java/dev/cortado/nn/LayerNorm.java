@@ -22,6 +22,10 @@ public class LayerNorm extends Module {
     }
 
     public LayerNorm(int[] normalizedShape, float eps, boolean elementwiseAffine) {
+        if (normalizedShape.length == 0 || Arrays.stream(normalizedShape).anyMatch(n -> n < 1) || !(eps >= 0)) {
+            throw new IllegalArgumentException("LayerNorm: normalized shape must be non-empty and positive and eps "
+                    + ">= 0, got " + Arrays.toString(normalizedShape) + ", eps=" + eps);
+        }
         this.normalizedShape = normalizedShape.clone();
         this.eps = eps;
         this.weight = elementwiseAffine ? registerParameter("weight", Tensor.ones(normalizedShape)) : null;
@@ -49,7 +53,6 @@ public class LayerNorm extends Module {
 
     @Override
     protected String extraRepr() {
-        return Arrays.toString(normalizedShape).replace('[', '(').replace(']', ')') + ", eps=" + eps
-                + ", elementwise_affine=" + (weight != null);
+        return Repr.tuple(normalizedShape) + ", eps=" + Repr.number(eps) + ", elementwise_affine=" + Repr.bool(weight != null);
     }
 }

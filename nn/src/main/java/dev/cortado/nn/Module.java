@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * final class Mlp extends Module {
  *     private final Linear fc1 = registerModule("fc1", new Linear(64, 256, seed));
  *     private final Linear fc2 = registerModule("fc2", new Linear(256, 64, seed + 1));
- *     public Variable forward(Variable x) { return fc2.forward(Activations.gelu(fc1.forward(x))); }
+ *     public Variable forward(Variable x) { return fc2.forward(MathOps.gelu(fc1.forward(x))); }
  * }
  * }</pre>
  *
@@ -234,12 +234,18 @@ public abstract class Module {
         return glob.matcher(name).matches();
     }
 
-    /** {@code **} → any characters, {@code *} → any within a segment, {@code ?} → one character. */
+    /**
+     * {@code **} → any characters (and {@code **.} also zero segments, so {@code **.bias} matches a
+     * top-level {@code bias}), {@code *} → any within a segment, {@code ?} → one character.
+     */
     public static Pattern globToPattern(String glob) {
         StringBuilder regex = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+            if (glob.startsWith("**.", i)) {
+                regex.append("(?:.*\\.)?");
+                i += 2;
+            } else if (glob.startsWith("**", i)) {
                 regex.append(".*");
                 i++;
             } else if (c == '*') {
@@ -320,13 +326,15 @@ public abstract class Module {
         if (!mismatched.isEmpty() || (strict && !report.clean())) {
             throw new IllegalArgumentException(path() + ": loadStateDict changed nothing: " + report);
         }
+        // Convert every value before writing any, so that a failing conversion also leaves the model unchanged.
+        Map<Tensor, Tensor> writes = new LinkedHashMap<>();
         own.forEach((name, target) -> {
             Tensor given = values.get(name);
             if (given != null) {
-                target.copyFrom(given.dtype() == target.dtype() ? given : given.to(target.dtype()));
-                target.markModified();
+                writes.put(target, given.dtype() == target.dtype() ? given : given.to(target.dtype()));
             }
         });
+        writes.forEach(Tensor::copyFrom);
         return report;
     }
 
@@ -337,26 +345,26 @@ public abstract class Module {
         return "";
     }
 
-    /** A tree like PyTorch's module printout. */
+    /**
+     * A tree like PyTorch's module printout: {@code Name(extra)} for a leaf; otherwise the extra text and
+     * then {@code (name): child} each on its own line, indented two spaces per level.
+     */
     @Override
     public String toString() {
-        StringBuilder out = new StringBuilder();
-        appendTree(out, "");
-        return out.toString();
-    }
-
-    private void appendTree(StringBuilder out, String indent) {
-        out.append(getClass().getSimpleName()).append('(').append(extraRepr());
-        if (!children.isEmpty()) {
-            out.append('\n');
-            children.forEach((name, child) -> {
-                out.append(indent).append("  (").append(name).append("): ");
-                child.appendTree(out, indent + "  ");
-                out.append('\n');
-            });
-            out.append(indent);
+        List<String> lines = new ArrayList<>();
+        String extra = extraRepr();
+        if (!extra.isEmpty()) {
+            lines.addAll(Arrays.asList(extra.split("\n")));
         }
-        out.append(')');
+        children.forEach((name, child) -> lines.add("(" + name + "): " + child.toString().replace("\n", "\n  ")));
+        String name = getClass().getSimpleName();
+        if (lines.isEmpty()) {
+            return name + "()";
+        }
+        if (children.isEmpty() && lines.size() == 1) {
+            return name + "(" + lines.get(0) + ")";
+        }
+        return name + "(\n  " + String.join("\n  ", lines) + "\n)";
     }
 
     /** Applies {@code action} to this module and every module below it. */
