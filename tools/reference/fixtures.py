@@ -24,8 +24,13 @@ import sys
 import numpy as np
 import torch
 
-FIXTURE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                           "..", "..", "tensor-core", "src", "test", "resources", "fixtures")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+FIXTURE_DIR = os.path.join(ROOT, "tensor-core", "src", "test", "resources", "fixtures")
+
+
+def fixture_dir(module):
+    """The fixtures folder of another Maven module (e.g. "nn"), for write(..., directory=...)."""
+    return os.path.join(ROOT, module, "src", "test", "resources", "fixtures")
 
 _DTYPES = {torch.float32: "float32", torch.int64: "int64", torch.bool: "bool"}
 
@@ -78,9 +83,9 @@ def case(name, op, inputs, outputs, **args):
             "outputs": {k: encode(v) for k, v in outputs.items()}}
 
 
-def write(filename, cases):
-    os.makedirs(FIXTURE_DIR, exist_ok=True)
-    path = os.path.join(FIXTURE_DIR, filename)
+def write(filename, cases, directory=FIXTURE_DIR):
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, filename)
     doc = {"generator": "tools/reference/" + os.path.basename(sys.argv[0]),
            "torch": torch.__version__, "cases": cases}
     with open(path, "w") as f:

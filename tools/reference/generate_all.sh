@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates every PyTorch reference fixture under tensor-core/src/test/resources/fixtures.
+# Regenerates every PyTorch reference fixture (tensor-core/src/test/resources/fixtures and, from
+# gen_attention.py, nn/src/test/resources/fixtures).
 # Needs Debian's python3-torch and python3-numpy (apt-get install python3-torch python3-numpy);
 # uses /usr/bin/python3 because that is the interpreter Debian installs them for.
 set -euo pipefail
