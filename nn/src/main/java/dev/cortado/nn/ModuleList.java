@@ -1,16 +1,14 @@
 package dev.cortado.nn;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 /**
  * An indexed list of modules registered as children "0", "1", … (as torch.nn.ModuleList); the owner
- * decides how to call them.
+ * decides how to call them. Items are read from the registered children, so an item replaced by an
+ * adapter (LoRA) is what {@link #get} returns; such a replacement must then be an {@code M} too.
  */
 public class ModuleList<M extends Module> extends Module implements Iterable<M> {
-    private final List<M> items = new ArrayList<>();
-
     public ModuleList() {
     }
 
@@ -19,20 +17,22 @@ public class ModuleList<M extends Module> extends Module implements Iterable<M> 
     }
 
     public final ModuleList<M> add(M module) {
-        items.add(registerModule(String.valueOf(items.size()), module));
+        registerModule(String.valueOf(size()), module);
         return this;
     }
 
+    @SuppressWarnings("unchecked")   // every child was added as an M
     public final M get(int index) {
-        return items.get(index);
+        return (M) child(String.valueOf(index));
     }
 
     public final int size() {
-        return items.size();
+        return children().size();
     }
 
+    @SuppressWarnings("unchecked")
     @Override
     public Iterator<M> iterator() {
-        return java.util.Collections.unmodifiableList(items).iterator();
+        return (Iterator<M>) children().values().iterator();
     }
 }

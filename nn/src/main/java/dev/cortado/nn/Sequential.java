@@ -2,10 +2,11 @@ package dev.cortado.nn;
 
 import dev.cortado.autograd.Variable;
 
-/** Modules applied in order, registered as children "0", "1", … (as torch.nn.Sequential). */
+/**
+ * Modules applied in order, registered as children "0", "1", … (as torch.nn.Sequential). Steps are read
+ * from the registered children on every call, so a step replaced by an adapter (LoRA) takes effect.
+ */
 public class Sequential extends Module {
-    private final java.util.List<Module> steps = new java.util.ArrayList<>();
-
     public Sequential(Module... modules) {
         for (Module module : modules) {
             add(module);
@@ -14,22 +15,22 @@ public class Sequential extends Module {
 
     /** Appends a module under the next index. */
     public final Sequential add(Module module) {
-        steps.add(registerModule(String.valueOf(steps.size()), module));
+        registerModule(String.valueOf(size()), module);
         return this;
     }
 
     public final Module get(int index) {
-        return steps.get(index);
+        return child(String.valueOf(index));
     }
 
     public final int size() {
-        return steps.size();
+        return children().size();
     }
 
     @Override
     public Variable forward(Variable x) {
         Variable out = x;
-        for (Module step : steps) {
+        for (Module step : children().values()) {
             out = step.forward(out);
         }
         return out;

@@ -1,0 +1,88 @@
+package dev.cortado.nn.attention;
+
+import dev.cortado.autograd.DropoutOps;
+import dev.cortado.autograd.LinalgOps;
+import dev.cortado.autograd.MathOps;
+import dev.cortado.autograd.ShapeOps;
+import dev.cortado.autograd.SoftmaxOps;
+import dev.cortado.autograd.Variable;
+import dev.cortado.tensor.DType;
+import dev.cortado.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * The stateless maths of attention, shared by every attention module: scaled dot-product attention and the
+ * head split/merge around it. All gradients come from the primitive ops (matmul, softmax, masked fill).
+ */
+public final class Attention {
+    private Attention() {
+    }
+
+    /** What {@link #scaledDotProduct} returns: the attended values and the attention weights. */
+    public record Result(Variable output, Variable weights) {
+    }
+
+    /**
+     * softmax(Q·Kᵀ/√d + mask)·V for Q {@code [..., Lq, d]}, K {@code [..., Lk, d]}, V {@code [..., Lk, dv]}
+     * → output {@code [..., Lq, dv]} and weights {@code [..., Lq, Lk]} (after dropout, as PyTorch returns
+     * them). Q is scaled before the product, as PyTorch does. Masks broadcast to {@code [..., Lq, Lk]}: a
+     * BOOL mask sets the scores where it is true to −∞ (a row masked everywhere gives NaN, as in PyTorch); a
+     * float mask is added to the scores. {@code masks} may hold nulls. Dropout (probability {@code p},
+     * mask from {@code seed}) acts on the weights.
+     */
+    public static Result scaledDotProduct(Variable q, Variable k, Variable v, float dropoutP, long seed,
+                                          Tensor... masks) {
+        int d = q.size(q.dim() - 1);
+        Variable scaled = MathOps.mul(q, (float) (1 / Math.sqrt(d)));
+        Variable scores = LinalgOps.matmul(scaled, ShapeOps.transpose(k, -1, -2));
+        for (Tensor mask : masks) {
+            scores = applyMask(scores, mask);
+        }
+        Variable weights = SoftmaxOps.softmax(scores, -1);
+        if (dropoutP > 0) {
+            weights = DropoutOps.dropout(weights, dropoutP, seed);
+        }
+        return new Result(LinalgOps.matmul(weights, v), weights);
+    }
+
+    private static Variable applyMask(Variable scores, Tensor mask) {
+        if (mask == null) {
+            return scores;
+        }
+        return mask.dtype() == DType.BOOL
+                ? MathOps.maskedFill(scores, mask, Float.NEGATIVE_INFINITY)
+                : MathOps.add(scores, Variable.constant(mask));
+    }
+
+    /** {@code [B, L, H·d]} → {@code [B, H, L, d]} (a view). */
+    public static Variable splitHeads(Variable x, int heads) {
+        int[] s = x.shape();
+        return ShapeOps.permute(ShapeOps.reshape(x, s[0], s[1], heads, s[2] / heads), 0, 2, 1, 3);
+    }
+
+    /** {@code [B, H, L, d]} → {@code [B, L, H·d]} (a copy: the permuted layout is not viewable). */
+    public static Variable mergeHeads(Variable x) {
+        int[] s = x.shape();
+        return ShapeOps.reshape(ShapeOps.permute(x, 0, 2, 1, 3), s[0], s[2], s[1] * s[3]);
+    }
+
+    /**
+     * The causal mask for {@code lq} queries over {@code lk} keys: BOOL {@code [lq, lk]}, true (masked) where
+     * key j lies after query i, i.e. j &gt; i (as {@code torch.triu(ones, diagonal=1)}).
+     */
+    public static Tensor causalMask(int lq, int lk) {
+        boolean[] masked = new boolean[lq * lk];
+        for (int i = 0; i < lq; i++) {
+            for (int j = i + 1; j < lk; j++) {
+                masked[i * lk + j] = true;
+            }
+        }
+        return Tensor.fromBooleans(masked, lq, lk);
+    }
+
+    /** "[2, 3]" for error messages. */
+    static String str(int... shape) {
+        return Arrays.toString(shape);
+    }
+}

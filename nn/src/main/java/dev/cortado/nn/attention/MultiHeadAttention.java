@@ -1,0 +1,308 @@
+package dev.cortado.nn.attention;
+
+import dev.cortado.autograd.JoinOps;
+import dev.cortado.autograd.LinalgOps;
+import dev.cortado.autograd.ReductionOps;
+import dev.cortado.autograd.ShapeOps;
+import dev.cortado.autograd.Variable;
+import dev.cortado.nn.Init;
+import dev.cortado.nn.Linear;
+import dev.cortado.nn.Module;
+import dev.cortado.tensor.DType;
+import dev.cortado.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * Multi-head attention, as torch.nn.MultiheadAttention with {@code batch_first=True}: query
+ * {@code [B, Lq, E]}, key {@code [B, Lk, kdim]}, value {@code [B, Lk, vdim]} → {@code [B, Lq, E]}, with
+ * Q = query·Wqᵀ + bq (likewise K, V), heads of width d = E/H, each softmax(QₕKₕᵀ/√d + mask)·Vₕ
+ * ({@link Attention#scaledDotProduct}), the heads concatenated and projected by {@code out_proj}.
+ * Self-attention passes the same sequence three times ({@link #forward(Variable)}); cross-attention passes
+ * keys and values from another sequence of a different length and width.
+ *
+ * <p>Two parameter layouts, so that weights load one-to-one:
+ * <ul>
+ * <li>{@link Layout#PACKED} (PyTorch): {@code in_proj_weight [3E, E]} when kdim = vdim = E, otherwise
+ * {@code q_proj_weight [E, E]}, {@code k_proj_weight [E, kdim]}, {@code v_proj_weight [E, vdim]}; then
+ * {@code in_proj_bias [3E]}, {@code out_proj.weight}, {@code out_proj.bias}. Initialised as PyTorch does:
+ * Xavier-uniform projection weights, zero biases, out_proj.weight Kaiming-uniform(a = √5).</li>
+ * <li>{@link Layout#SEPARATE} (Hugging Face): Linear children {@code q_proj}, {@code k_proj}, {@code v_proj},
+ * {@code out_proj} with Linear's default initialisation; they can be wrapped by LoRA.</li>
+ * </ul>
+ * <pre>{@code
+ * var attn = new MultiHeadAttention.Builder(128, 4).build(seed);
+ * Variable y = attn.forward(x);                                                // self-attention
+ * var cross = new MultiHeadAttention.Builder(128, 4).kdim(64).vdim(64).build(seed);
+ * Variable z = cross.forward(x, media, media, Masks.keyPadding(padding));      // cross-attention
+ * }</pre>
+ */
+public class MultiHeadAttention extends Module {
+    /** Where the input projections live; see the class documentation. */
+    public enum Layout { PACKED, SEPARATE }
+
+    /**
+     * Masks for one call, either may be null. {@code keyPadding}: BOOL {@code [B, Lk]}, true = ignore that
+     * key (or float, added). {@code attention}: {@code [Lq, Lk]} or {@code [B·H, Lq, Lk]}, BOOL with true =
+     * masked, or float added to the scores (−∞ masks).
+     */
+    public record Masks(Tensor keyPadding, Tensor attention) {
+        public static final Masks NONE = new Masks(null, null);
+
+        public static Masks keyPadding(Tensor keyPadding) {
+            return new Masks(keyPadding, null);
+        }
+
+        public static Masks attention(Tensor attention) {
+            return new Masks(null, attention);
+        }
+
+        /** A causal mask for a sequence of length {@code length} (self-attention). */
+        public static Masks causal(int length) {
+            return attention(Attention.causalMask(length, length));
+        }
+
+        public Masks withKeyPadding(Tensor mask) {
+            return new Masks(mask, attention);
+        }
+    }
+
+    /** How the returned attention weights are shaped. */
+    public enum Weights {
+        /** {@code [B, Lq, Lk]}, the mean over heads (PyTorch's default {@code average_attn_weights=True}). */
+        AVERAGED,
+        /** {@code [B, H, Lq, Lk]}. */
+        PER_HEAD
+    }
+
+    /** Optional settings (kdim = vdim = E, biases, no dropout, PACKED layout) by name. */
+    public static final class Builder {
+        private final int embedDim;
+        private final int numHeads;
+        private int kdim;
+        private int vdim;
+        private boolean bias = true;
+        private float dropout;
+        private Layout layout = Layout.PACKED;
+
+        public Builder(int embedDim, int numHeads) {
+            this.embedDim = embedDim;
+            this.numHeads = numHeads;
+            this.kdim = embedDim;
+            this.vdim = embedDim;
+        }
+
+        public Builder kdim(int kdim) {
+            this.kdim = kdim;
+            return this;
+        }
+
+        public Builder vdim(int vdim) {
+            this.vdim = vdim;
+            return this;
+        }
+
+        public Builder bias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        /** Dropout probability on the attention weights (training only). */
+        public Builder dropout(float p) {
+            this.dropout = p;
+            return this;
+        }
+
+        public Builder layout(Layout layout) {
+            this.layout = layout;
+            return this;
+        }
+
+        public MultiHeadAttention build(long seed) {
+            return new MultiHeadAttention(this, seed);
+        }
+    }
+
+    private final int embedDim;
+    private final int numHeads;
+    private final int kdim;
+    private final int vdim;
+    private final float dropout;
+    private final Layout layout;
+    private final long dropoutSeed;
+    private long calls;
+    // PACKED layout: either inProjWeight, or the three separate weights; inProjBias may be null.
+    private final Variable inProjWeight;
+    private final Variable[] projWeights;
+    private final Variable inProjBias;
+
+    /** Self-attention with the PyTorch layout and defaults. */
+    public MultiHeadAttention(int embedDim, int numHeads, long seed) {
+        this(new Builder(embedDim, numHeads), seed);
+    }
+
+    private MultiHeadAttention(Builder b, long seed) {
+        if (b.embedDim < 1 || b.numHeads < 1 || b.embedDim % b.numHeads != 0 || b.kdim < 1 || b.vdim < 1) {
+            throw new IllegalArgumentException("MultiHeadAttention: embed_dim (" + b.embedDim
+                    + ") must be divisible by num_heads (" + b.numHeads + "), kdim and vdim positive (" + b.kdim
+                    + ", " + b.vdim + ")");
+        }
+        if (!(b.dropout >= 0 && b.dropout < 1)) {
+            throw new IllegalArgumentException("MultiHeadAttention: dropout must be in [0, 1), got " + b.dropout);
+        }
+        this.embedDim = b.embedDim;
+        this.numHeads = b.numHeads;
+        this.kdim = b.kdim;
+        this.vdim = b.vdim;
+        this.dropout = b.dropout;
+        this.layout = b.layout;
+        this.dropoutSeed = Init.derive(seed, 100);
+        int e = embedDim;
+        if (layout == Layout.SEPARATE) {
+            registerModule("q_proj", new Linear(e, e, b.bias, Init.derive(seed, 0)));
+            registerModule("k_proj", new Linear(kdim, e, b.bias, Init.derive(seed, 1)));
+            registerModule("v_proj", new Linear(vdim, e, b.bias, Init.derive(seed, 2)));
+            inProjWeight = null;
+            projWeights = null;
+            inProjBias = null;
+        } else if (kdim == e && vdim == e) {
+            inProjWeight = registerParameter("in_proj_weight", Init.xavierUniform(Init.derive(seed, 0), e, 3 * e, 3 * e, e));
+            projWeights = null;
+            inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(3 * e)) : null;
+        } else {
+            inProjWeight = null;
+            projWeights = new Variable[] {
+                    registerParameter("q_proj_weight", Init.xavierUniform(Init.derive(seed, 0), e, e, e, e)),
+                    registerParameter("k_proj_weight", Init.xavierUniform(Init.derive(seed, 1), kdim, e, e, kdim)),
+                    registerParameter("v_proj_weight", Init.xavierUniform(Init.derive(seed, 2), vdim, e, e, vdim))};
+            inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(3 * e)) : null;
+        }
+        Linear out = registerModule("out_proj", new Linear(e, e, b.bias, Init.derive(seed, 3)));
+        if (layout == Layout.PACKED && out.bias() != null) {
+            out.bias().data().copyFrom(Tensor.zeros(e));
+        }
+    }
+
+    /** Self-attention without masks: {@code forward(x, x, x)}. */
+    @Override
+    public Variable forward(Variable x) {
+        return forward(x, x, x, Masks.NONE);
+    }
+
+    public Variable forward(Variable query, Variable key, Variable value) {
+        return forward(query, key, value, Masks.NONE);
+    }
+
+    public Variable forward(Variable query, Variable key, Variable value, Masks masks) {
+        return attend(query, key, value, masks).output();
+    }
+
+    /** The output and the attention weights (after dropout), shaped as {@code weights} asks. */
+    public Attention.Result forwardWithWeights(Variable query, Variable key, Variable value, Masks masks,
+                                               Weights weights) {
+        Attention.Result r = attend(query, key, value, masks);
+        Variable w = r.weights();
+        return new Attention.Result(r.output(), weights == Weights.AVERAGED ? ReductionOps.mean(w, new int[] {1}, false) : w);
+    }
+
+    /** Output {@code [B, Lq, E]} and per-head weights {@code [B, H, Lq, Lk]}. */
+    private Attention.Result attend(Variable query, Variable key, Variable value, Masks masks) {
+        checkInput("query", query, -1, -1, embedDim);
+        int batch = query.size(0), lq = query.size(1);
+        checkInput("key", key, batch, -1, kdim);
+        int lk = key.size(1);
+        checkInput("value", value, batch, lk, vdim);
+        Variable[] qkv = project(query, key, value);
+        Tensor padding = keyPaddingMask(masks.keyPadding(), batch, lk);
+        Tensor attnMask = attentionMask(masks.attention(), batch, lq, lk);
+        boolean drop = isTraining() && dropout > 0;
+        Attention.Result heads = Attention.scaledDotProduct(Attention.splitHeads(qkv[0], numHeads),
+                Attention.splitHeads(qkv[1], numHeads), Attention.splitHeads(qkv[2], numHeads),
+                drop ? dropout : 0, drop ? Init.derive(dropoutSeed, calls++) : 0, padding, attnMask);
+        Variable out = child("out_proj").forward(Attention.mergeHeads(heads.output()));
+        return new Attention.Result(out, heads.weights());
+    }
+
+    /** Q, K, V, each {@code [B, L, E]}. */
+    private Variable[] project(Variable query, Variable key, Variable value) {
+        if (layout == Layout.SEPARATE) {
+            return new Variable[] {child("q_proj").forward(query), child("k_proj").forward(key),
+                    child("v_proj").forward(value)};
+        }
+        if (inProjWeight != null && query == key && key == value) {
+            // Self-attention: one [3E, E] product, then three views of its last dim.
+            List<Variable> parts = JoinOps.chunk(LinalgOps.linear(query, inProjWeight, inProjBias), 3, -1);
+            return parts.toArray(Variable[]::new);
+        }
+        Variable[] inputs = {query, key, value};
+        Variable[] out = new Variable[3];
+        for (int i = 0; i < 3; i++) {
+            Variable w = inProjWeight != null ? ShapeOps.narrow(inProjWeight, 0, i * embedDim, embedDim) : projWeights[i];
+            Variable b = inProjBias != null ? ShapeOps.narrow(inProjBias, 0, i * embedDim, embedDim) : null;
+            out[i] = LinalgOps.linear(inputs[i], w, b);
+        }
+        return out;
+    }
+
+    /** {@code [B, Lk]} → {@code [B, 1, 1, Lk]}, broadcasting over heads and queries. */
+    private Tensor keyPaddingMask(Tensor mask, int batch, int lk) {
+        if (mask == null) {
+            return null;
+        }
+        if (mask.dim() != 2 || mask.size(0) != batch || mask.size(1) != lk) {
+            throw fail("key padding mask must be [" + batch + ", " + lk + "] (batch, key length) but got "
+                    + Attention.str(mask.shape()));
+        }
+        return checkedDtype(mask, "key padding mask").reshape(batch, 1, 1, lk);
+    }
+
+    /** {@code [Lq, Lk]} stays (broadcasts); {@code [B·H, Lq, Lk]} → {@code [B, H, Lq, Lk]}. */
+    private Tensor attentionMask(Tensor mask, int batch, int lq, int lk) {
+        if (mask == null) {
+            return null;
+        }
+        boolean twoD = mask.dim() == 2 && mask.size(0) == lq && mask.size(1) == lk;
+        boolean threeD = mask.dim() == 3 && mask.size(0) == batch * numHeads && mask.size(1) == lq && mask.size(2) == lk;
+        if (!twoD && !threeD) {
+            throw fail("attention mask must be [" + lq + ", " + lk + "] or [" + batch * numHeads + ", " + lq + ", "
+                    + lk + "] but got " + Attention.str(mask.shape()));
+        }
+        Tensor checked = checkedDtype(mask, "attention mask");
+        return twoD ? checked : checked.reshape(batch, numHeads, lq, lk);
+    }
+
+    private Tensor checkedDtype(Tensor mask, String what) {
+        if (mask.dtype() == DType.INT64) {
+            throw fail(what + " must be BOOL (true = masked) or FLOAT32 (added), got INT64");
+        }
+        return mask;
+    }
+
+    private IllegalArgumentException fail(String message) {
+        return new IllegalArgumentException(path() + " (MultiHeadAttention): " + message);
+    }
+
+    public int embedDim() {
+        return embedDim;
+    }
+
+    public int numHeads() {
+        return numHeads;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    @Override
+    protected String extraRepr() {
+        StringBuilder s = new StringBuilder("embed_dim=" + embedDim + ", num_heads=" + numHeads);
+        if (kdim != embedDim || vdim != embedDim) {
+            s.append(", kdim=").append(kdim).append(", vdim=").append(vdim);
+        }
+        if (dropout > 0) {
+            s.append(", dropout=").append(dropout);
+        }
+        return s.append(", layout=").append(layout).toString();
+    }
+}
