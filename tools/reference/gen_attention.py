@@ -22,7 +22,6 @@ import torch.nn as nn
 from fixtures import case, write
 
 
-
 def grid(*shape, scale=1.0):
     """Normal values times scale, rounded to multiples of 1/64."""
     return (torch.randn(*shape) * scale * 64).round() / 64
