@@ -10,6 +10,10 @@
 #   rowops  softmax, log-softmax and layer norm over 4096 rows of 1024, and add / copy of 16M floats,
 #           2 threads, against PyTorch. Lines: case=C cortado_us=T pytorch_us=T ratio=R;
 #           headline: softmax (ratio = Cortado time / PyTorch time; lower is better)
+#   vit-step  one ViT training step (forward, cross-entropy, backward, AdamW) and one evaluation forward,
+#           28x28x1 images, patch 4, width 128, depth 4, 4 heads, MLP 256, batch 64, 2 threads, against
+#           PyTorch. Lines: case=C cortado_ms=T pytorch_ms=T ratio=R; headline: step
+#           (ratio = Cortado time / PyTorch time; lower is better)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bin/find-java.sh"
@@ -62,10 +66,33 @@ compare_rowops() {
     echo "ratio=$(awk -v c="${cortado_us[softmax]}" -v t="${pytorch_us[softmax]}" 'BEGIN { printf "%.2f", c / t }')"
 }
 
-if [[ $# -ne 1 ]] || ! declare -F "compare_$1" >/dev/null; then
-    names="$(declare -F | sed -n 's/^declare -f compare_//p' | tr '\n' ' ')"
+compare_vit_step() {
+    local threads=2 json case ms
+    json="$(mktemp --suffix=.json)"
+    trap 'rm -f "$json"' RETURN
+    ensure_torch
+    ensure_benchmarks_jar
+    run_jmh "$json" 'VitStepBenchmark' -p "threads=$threads"
+    declare -A cortado_ms pytorch_ms
+    while read -r case ms; do
+        cortado_ms[$case]=$ms
+    done < <(jmh_medians "$json" benchmark)
+    while IFS='=' read -r case ms; do
+        pytorch_ms[${case%_ms}]=$ms
+    done < <(cd "$ROOT/benchmarks/reference" && /usr/bin/python3 vit_step_torch.py --threads "$threads")
+    for case in step forward; do
+        echo "case=$case cortado_ms=${cortado_ms[$case]} pytorch_ms=${pytorch_ms[$case]}" \
+            "ratio=$(awk -v c="${cortado_ms[$case]}" -v t="${pytorch_ms[$case]}" 'BEGIN { printf "%.2f", c / t }')"
+    done
+    echo "ratio=$(awk -v c="${cortado_ms[step]}" -v t="${pytorch_ms[step]}" 'BEGIN { printf "%.2f", c / t }')"
+}
+
+name="${1:-}"
+name="${name//-/_}"
+if [[ $# -ne 1 ]] || ! declare -F "compare_$name" >/dev/null; then
+    names="$(declare -F | sed -n 's/^declare -f compare_//p' | tr '_' '-' | tr '\n' ' ')"
     echo "usage: benchmarks/compare.sh NAME   (NAME: $names)" >&2
     exit 2
 fi
 JAVA="$(find_java)"
-"compare_$1"
+"compare_$name"

@@ -81,6 +81,7 @@ class EngineTest {
         Variable p = Variable.parameter(Tensor.ones(2));
         Variable y = p.mul(p).sum();
         y.backward();
+        assertTrue(y.creator().isReleased(), "backward frees the graph as it goes");
         IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
         assertTrue(e.getMessage().contains("already freed"), e.getMessage());
     }
