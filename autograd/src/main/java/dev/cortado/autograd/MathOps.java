@@ -3,6 +3,7 @@ package dev.cortado.autograd;
 import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.Tensor;
 import dev.cortado.tensor.backend.CompareOp;
+import dev.cortado.tensor.backend.UnaryOp;
 
 import static dev.cortado.autograd.Grads.sumToShape;
 
@@ -13,9 +14,6 @@ import static dev.cortado.autograd.Grads.sumToShape;
  */
 public final class MathOps {
     private static final Tensor[] NOTHING = {};
-    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-    private static final double SQRT_HALF = Math.sqrt(0.5);
 
     private MathOps() {
     }
@@ -131,12 +129,7 @@ public final class MathOps {
 
     /** |x|; d/dx = sign(x), 0 at 0 (PyTorch's choice). */
     public static Variable abs(Variable x) {
-        Tensor in = x.data();
-        return Node.record("abs", Elementwise.abs(in), new Tensor[] {in}, g -> {
-            Tensor sign = Elementwise.sub(Elementwise.compare(CompareOp.GT, in, 0f).to(dev.cortado.tensor.DType.FLOAT32),
-                    Elementwise.compare(CompareOp.LT, in, 0f).to(dev.cortado.tensor.DType.FLOAT32));
-            return new Tensor[] {times(g, sign)};
-        }, x);
+        return unary("abs", UnaryOp.ABS, x);
     }
 
     /** e^x; d/dx = e^x, read back from the output. */
@@ -158,82 +151,69 @@ public final class MathOps {
                 g -> new Tensor[] {Elementwise.div(times(g, 0.5f), out)}, x);
     }
 
-    /** 1/√x; d/dx = -x^(-3/2)/2 = -y³/2. */
+    /** 1/√x; d/dx = -x^(-3/2)/2. */
     public static Variable rsqrt(Variable x) {
-        Tensor out = Elementwise.rsqrt(x.data());
-        return Node.record("rsqrt", out, new Tensor[] {out},
-                g -> new Tensor[] {times(g, times(times(out, times(out, out)), -0.5f))}, x);
+        return unary("rsqrt", UnaryOp.RSQRT, x);
     }
 
     /** tanh x; d/dx = 1 - tanh²x. */
     public static Variable tanh(Variable x) {
-        Tensor out = Elementwise.tanh(x.data());
-        return Node.record("tanh", out, new Tensor[] {out},
-                g -> new Tensor[] {times(g, Elementwise.sub(Tensor.scalar(1f), times(out, out)))}, x);
+        return unary("tanh", UnaryOp.TANH, x);
     }
 
     /** σ(x) = 1/(1 + e^-x); d/dx = σ(1 - σ). */
     public static Variable sigmoid(Variable x) {
-        Tensor out = Elementwise.sigmoid(x.data());
-        return Node.record("sigmoid", out, new Tensor[] {out},
-                g -> new Tensor[] {times(g, times(out, Elementwise.sub(Tensor.scalar(1f), out)))}, x);
+        return unary("sigmoid", UnaryOp.SIGMOID, x);
     }
 
-    /** max(x, 0); d/dx = 1 where x > 0, else 0. */
+    /** max(x, 0); d/dx = 1 where x > 0, else 0 (read from the output: y > 0 exactly where x > 0). */
     public static Variable relu(Variable x) {
         Tensor out = Elementwise.relu(x.data());
         return Node.record("relu", out, new Tensor[] {out},
-                g -> new Tensor[] {Elementwise.maskedFill(g, Elementwise.compare(CompareOp.LE, out, 0f), 0f)}, x);
+                g -> new Tensor[] {Elementwise.unaryBackward(UnaryOp.RELU, out, g)}, x);
     }
 
-    /** Exact GELU x·Φ(x); d/dx = Φ(x) + x·φ(x), φ the standard normal density e^(-x²/2)/√(2π). */
+    /** Exact GELU x·Φ(x); d/dx = Φ(x) + x·φ(x), φ the standard normal density. */
     public static Variable gelu(Variable x) {
-        Tensor in = x.data();
-        return Node.record("gelu", Elementwise.gelu(in), new Tensor[] {in}, g -> {
-            Tensor cdf = times(Elementwise.add(Elementwise.erf(times(in, (float) SQRT_HALF)), 1f), 0.5f);
-            Tensor pdf = times(Elementwise.exp(times(times(in, in), -0.5f)), (float) INV_SQRT_2PI);
-            return new Tensor[] {times(g, Elementwise.add(cdf, times(in, pdf)))};
-        }, x);
+        return unary("gelu", UnaryOp.GELU_ERF, x);
     }
 
     /**
-     * Tanh GELU y = x/2·(1 + t), t = tanh(u), u = √(2/π)(x + 0.044715x³);
+     * Tanh GELU y = x/2·(1 + t), t = tanh(√(2/π)(x + 0.044715x³));
      * d/dx = (1 + t)/2 + x/2·(1 - t²)·√(2/π)(1 + 3·0.044715x²).
      */
     public static Variable geluTanh(Variable x) {
-        Tensor in = x.data();
-        return Node.record("gelu_tanh", Elementwise.geluTanh(in), new Tensor[] {in}, g -> {
-            Tensor x2 = times(in, in);
-            Tensor u = times(times(in, Elementwise.add(times(x2, 0.044715f), 1f)), (float) SQRT_2_OVER_PI);
-            Tensor t = Elementwise.tanh(u);
-            Tensor du = times(Elementwise.add(times(x2, 3 * 0.044715f), 1f), (float) SQRT_2_OVER_PI);
-            Tensor local = Elementwise.add(times(Elementwise.add(t, 1f), 0.5f),
-                    times(times(times(in, 0.5f), Elementwise.sub(Tensor.scalar(1f), times(t, t))), du));
-            return new Tensor[] {times(g, local)};
-        }, x);
+        return unary("gelu_tanh", UnaryOp.GELU_TANH, x);
     }
 
     /** SiLU x·σ(x); d/dx = σ(x)·(1 + x·(1 - σ(x))). */
     public static Variable silu(Variable x) {
-        Tensor in = x.data();
-        return Node.record("silu", Elementwise.silu(in), new Tensor[] {in}, g -> {
-            Tensor s = Elementwise.sigmoid(in);
-            Tensor local = times(s, Elementwise.add(times(in, Elementwise.sub(Tensor.scalar(1f), s)), 1f));
-            return new Tensor[] {times(g, local)};
-        }, x);
+        return unary("silu", UnaryOp.SILU, x);
     }
 
     /** sin x; d/dx = cos x. */
     public static Variable sin(Variable x) {
-        Tensor in = x.data();
-        return Node.record("sin", Elementwise.sin(in), new Tensor[] {in}, g -> new Tensor[] {times(g, Elementwise.cos(in))}, x);
+        return unary("sin", UnaryOp.SIN, x);
     }
 
     /** cos x; d/dx = -sin x. */
     public static Variable cos(Variable x) {
+        return unary("cos", UnaryOp.COS, x);
+    }
+
+    /** erf x; d/dx = 2/√π·e^(-x²). */
+    public static Variable erf(Variable x) {
+        return unary("erf", UnaryOp.ERF, x);
+    }
+
+    /**
+     * A unary op whose backward is tensor-core's fused {@code unaryBackward}: g·op'(x) in one pass over
+     * the saved input (the derivative formulas live in ScalarMath.derivative and VectorMath.derivative).
+     */
+    private static Variable unary(String name, UnaryOp op, Variable x) {
         Tensor in = x.data();
-        return Node.record("cos", Elementwise.cos(in), new Tensor[] {in},
-                g -> new Tensor[] {Elementwise.neg(times(g, Elementwise.sin(in)))}, x);
+        return Node.record(name, Elementwise.unary(op, in), new Tensor[] {in},
+                g -> new Tensor[] {Elementwise.unaryBackward(op, in, g)}, x);
     }
 
     /** min(max(x, lo), hi); the gradient passes where lo ≤ x ≤ hi (bounds included, as in PyTorch). */

@@ -27,36 +27,17 @@ public final class NormOps {
         Tensor w = weight == null ? null : weight.data();
         LayerNorm.Result result = LayerNorm.layerNormWithStats(in, normalizedShape, w,
                 bias == null ? null : bias.data(), eps);
-        int lead = in.dim() - normalizedShape.length;
-        int[] normDims = IntStream.range(lead, in.dim()).toArray();
-        int[] leadDims = IntStream.range(0, lead).toArray();
         Tensor mean = result.mean(), rstd = result.rstd();
         Backward backward = g -> {
-            Tensor xHat = Elementwise.mul(Elementwise.sub(in, mean), rstd);
-            Tensor gHat = w == null ? g : Elementwise.mul(g, w);
-            Tensor dx = null;
-            if (x.requiresGrad()) {
-                Tensor meanG = Reductions.mean(gHat, normDims, true);
-                Tensor meanGx = Reductions.mean(Elementwise.mul(gHat, xHat), normDims, true);
-                dx = Elementwise.mul(rstd, Elementwise.sub(Elementwise.sub(gHat, meanG), Elementwise.mul(xHat, meanGx)));
-            }
-            Tensor dw = weight != null && weight.requiresGrad() ? sumOver(Elementwise.mul(g, xHat), leadDims) : null;
-            Tensor db = bias != null && bias.requiresGrad() ? sumOver(g, leadDims) : null;
-            return new Tensor[] {dx, dw, db};
+            LayerNorm.Gradients grads = LayerNorm.layerNormBackward(in, normalizedShape, w, mean, rstd, g,
+                    weight != null && weight.requiresGrad(), bias != null && bias.requiresGrad());
+            return new Tensor[] {x.requiresGrad() ? grads.input() : null, grads.weight(), grads.bias()};
         };
         // An absent weight or bias is passed as an empty constant so that gradients line up with inputs.
         Variable noWeight = Variable.constant(Tensor.zeros(0));
         Tensor[] saved = w == null ? new Tensor[] {in} : new Tensor[] {in, w};
         return Node.record("layer_norm", result.output(), saved, backward, x,
                 weight == null ? noWeight : weight, bias == null ? noWeight : bias);
-    }
-
-    /**
-     * Σ over {@code dims}; no dims means nothing to sum (not "all dims", as {@code Reductions.sum} reads an
-     * empty list): an input that is a single row has no leading dims.
-     */
-    private static Tensor sumOver(Tensor t, int[] dims) {
-        return dims.length == 0 ? t : Reductions.sum(t, dims, false);
     }
 
     /** A training-mode batch norm's output and the batch statistics it normalised with ({@code [C]}, variance biased). */

@@ -83,6 +83,23 @@ public final class Elementwise {
         return unary(UnaryOp.GELU_ERF, x);
     }
 
+    /**
+     * The gradient through a unary op in one pass: {@code gradOut · op'(x)} (see
+     * {@code Backend.unaryBackward}); x and gradOut must have the same shape.
+     */
+    public static Tensor unaryBackward(UnaryOp op, Tensor x, Tensor gradOut) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT) + " backward";
+        requireFloat(name, x);
+        requireFloat(name, gradOut);
+        if (!Arrays.equals(x.shape(), gradOut.shape())) {
+            throw new IllegalArgumentException(name + ": input " + Shapes.str(x.shape()) + " and gradient "
+                    + Shapes.str(gradOut.shape()) + " differ in shape");
+        }
+        Tensor gradIn = Tensor.zeros(x.shape());
+        Backends.current().unaryBackward(op, x, gradOut, gradIn);
+        return gradIn;
+    }
+
     /** The error function erf(x) = 2/√π ∫₀ˣ e^(-t²) dt. */
     public static Tensor erf(Tensor x) {
         return unary(UnaryOp.ERF, x);

@@ -16,6 +16,41 @@ public final class LayerNorm {
     public record Result(Tensor output, Tensor mean, Tensor rstd) {
     }
 
+    /** Gradients of layer norm: input, and weight and bias (null where not asked for). */
+    public record Gradients(Tensor input, Tensor weight, Tensor bias) {
+    }
+
+    /**
+     * The gradients of {@link #layerNorm} given the forward's {@code mean} and {@code rstd} (from
+     * {@link #layerNormWithStats}): with x̂ = (x − mean)·rstd and ĝ = g·weight,
+     * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) over the normalised dims, dweight = Σ g·x̂ and dbias = Σ g over
+     * the leading dims. {@code weight} may be null (no affine scale).
+     */
+    public static Gradients layerNormBackward(Tensor x, int[] normalizedShape, Tensor weight, Tensor mean, Tensor rstd,
+                                              Tensor gradOut, boolean needWeight, boolean needBias) {
+        String op = "layer_norm backward";
+        x.requireDType(op, DType.FLOAT32);
+        gradOut.requireDType(op, DType.FLOAT32);
+        if (!Arrays.equals(x.shape(), gradOut.shape())) {
+            throw new IllegalArgumentException(op + ": input " + Shapes.str(x.shape()) + " and gradient "
+                    + Shapes.str(gradOut.shape()) + " differ in shape");
+        }
+        int n = Shapes.numel(normalizedShape);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        if (mean.numel() != rows || rstd.numel() != rows) {
+            throw new IllegalArgumentException(op + ": mean " + Shapes.str(mean.shape()) + " and rstd "
+                    + Shapes.str(rstd.shape()) + " need one value per row (" + rows + ")");
+        }
+        Tensor gradIn = Tensor.zeros(rows, n);
+        Tensor gradWeight = needWeight ? Tensor.zeros(n) : null;
+        Tensor gradBias = needBias ? Tensor.zeros(n) : null;
+        Backends.current().layerNormBackward(x.contiguous().reshape(rows, n), weight == null ? null : weight.reshape(n),
+                mean.contiguous().reshape(rows), rstd.contiguous().reshape(rows), gradOut.contiguous().reshape(rows, n),
+                gradIn, gradWeight, gradBias);
+        return new Gradients(gradIn.reshape(x.shape()), needWeight ? gradWeight.reshape(normalizedShape) : null,
+                needBias ? gradBias.reshape(normalizedShape) : null);
+    }
+
     /** weight and bias (shape normalizedShape) may be null. */
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, float eps) {
         return compute(x, normalizedShape, weight, bias, eps, false).output();

@@ -52,6 +52,23 @@ class ElementwiseEquivalenceTest {
     }
 
     @ParameterizedTest
+    @EnumSource(UnaryOp.class)
+    void unaryBackward(UnaryOp op) {
+        for (int n : SIZES) {
+            Tensor[] xs = layouts(n, 3, n);
+            Tensor[] grads = layouts(n + 7, 3, n);
+            for (int i = 0; i < xs.length; i++) {
+                Tensor input = switch (op) {
+                    case LOG, SQRT, RSQRT, RECIPROCAL -> Elementwise.add(Elementwise.abs(xs[i]), 0.1f);
+                    default -> xs[i];
+                };
+                Tensor grad = grads[(i + 1) % grads.length];
+                onBoth(op + " backward n=" + n, 1e-5, 2e-6, () -> Elementwise.unaryBackward(op, input, grad));
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(BinaryOp.class)
     void binaryOpsWithBroadcasting(BinaryOp op) {
         for (int n : SIZES) {
@@ -136,5 +153,20 @@ class ElementwiseEquivalenceTest {
         onBoth("layer_norm n=" + n, 3e-6, 2e-6, () -> LayerNorm.layerNorm(x, new int[] {n}, weight, bias, 1e-5f));
         onBoth("layer_norm stats n=" + n, 3e-6, 2e-6,
                 () -> LayerNorm.layerNormWithStats(x, new int[] {n}, null, null, 1e-5f).rstd());
+        Tensor g = Tensor.randn(n + 3, 9, n);
+        Tensor y = Softmax.softmax(x, -1);
+        Tensor logY = Softmax.logSoftmax(x, 0);
+        onBoth("softmax backward n=" + n, 1e-6, 2e-5, () -> Softmax.softmaxBackward(y, g, -1));
+        onBoth("log_softmax backward dim 0 n=" + n, 1e-5, 2e-5, () -> Softmax.logSoftmaxBackward(logY, g, 0));
+        LayerNorm.Result stats = LayerNorm.layerNormWithStats(x, new int[] {n}, weight, bias, 1e-5f);
+        for (int part = 0; part < 3; part++) {
+            int which = part;
+            // Column sums over 9 rows and row sums over n in float: tolerance grows with the sum length.
+            onBoth("layer_norm backward part " + part + " n=" + n, 1e-5 * Math.sqrt(n), 1e-5, () -> {
+                LayerNorm.Gradients grads = LayerNorm.layerNormBackward(x, new int[] {n}, weight, stats.mean(),
+                        stats.rstd(), g, true, true);
+                return which == 0 ? grads.input() : which == 1 ? grads.weight() : grads.bias();
+            });
+        }
     }
 }

@@ -32,6 +32,13 @@ public interface Backend {
     /** {@code out = op(x)}; x has out's shape. */
     void unary(UnaryOp op, Tensor x, Tensor out);
 
+    /**
+     * The local backward of a unary op in one pass: {@code gradIn = gradOut · op'(x)} elementwise (for RELU,
+     * op'(x) = 1 where x &gt; 0, else 0; for ABS, sign(x)). x, gradOut and gradIn have the same shape (any
+     * strides).
+     */
+    void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor gradIn);
+
     /** {@code out = min(max(x, min), max)}; NaN stays NaN. x has out's shape. */
     void clamp(Tensor x, float min, float max, Tensor out);
 
@@ -67,11 +74,26 @@ public interface Backend {
     void softmax(Tensor x, Tensor out, boolean log);
 
     /**
+     * Backward of each row's softmax from its output y: {@code gradIn = y·(g − Σ g·y)}; with {@code log},
+     * of log-softmax: {@code gradIn = g − e^y·Σ g}. All contiguous [rows, n].
+     */
+    void softmaxBackward(Tensor y, Tensor gradOut, Tensor gradIn, boolean log);
+
+    /**
      * Layer norm of each row: {@code out = (x - mean) · rstd · weight + bias}, {@code rstd = 1/sqrt(var + eps)}
      * with the biased variance. weight, bias ([n]) may be null; mean and rstd ([rows]) may be null, else they
      * receive the statistics for a backward pass.
      */
     void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean, Tensor rstd);
+
+    /**
+     * Layer-norm backward over contiguous [rows, n] rows, with the forward's per-row mean and rstd [rows]:
+     * x̂ = (x − mean)·rstd, ĝ = g·weight (g if weight is null),
+     * {@code gradIn = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))}; when non-null, {@code gradWeight = Σ_rows g·x̂}
+     * and {@code gradBias = Σ_rows g} ([n], overwritten).
+     */
+    void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut, Tensor gradIn,
+                           Tensor gradWeight, Tensor gradBias);
 
     /**
      * The k largest ({@code largest}) or smallest values of each row with their INT64 column indices,

@@ -79,6 +79,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor gradIn) {
+        CpuElementwise.unaryBackward(parallel, op, x, gradOut, gradIn);
+    }
+
+    @Override
     public void clamp(Tensor x, float min, float max, Tensor out) {
         CpuElementwise.clamp(parallel, x, min, max, out);
     }
@@ -116,6 +121,17 @@ public final class CpuBackend implements Backend {
     @Override
     public void softmax(Tensor x, Tensor out, boolean log) {
         CpuRows.softmax(parallel, x, out, log);
+    }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gradOut, Tensor gradIn, boolean log) {
+        CpuRows.softmaxBackward(parallel, y, gradOut, gradIn, log);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut, Tensor gradIn,
+                                  Tensor gradWeight, Tensor gradBias) {
+        CpuRows.layerNormBackward(parallel, x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias);
     }
 
     @Override

@@ -86,6 +86,28 @@ final class CpuElementwise {
         }, out, x);
     }
 
+    static void unaryBackward(Parallel parallel, UnaryOp op, Tensor x, Tensor gradOut, Tensor gradIn) {
+        float[] src = x.floatData();
+        float[] g = gradOut.floatData();
+        float[] dst = gradIn.floatData();
+        StridedLoop.run(parallel, (n, offsets, strides) -> {
+            int to = offsets[0];
+            int from = offsets[1];
+            int ig = offsets[2];
+            int i = 0;
+            if (strides[0] == 1 && strides[1] == 1 && strides[2] == 1) {
+                for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
+                    VectorMath.derivative(op, FloatVector.fromArray(FLOAT, src, from + i))
+                            .mul(FloatVector.fromArray(FLOAT, g, ig + i)).intoArray(dst, to + i);
+                }
+            }
+            for (; i < n; i++) {
+                dst[to + i * strides[0]] = (float) (g[ig + i * strides[2]]
+                        * ScalarMath.derivative(op, src[from + i * strides[1]]));
+            }
+        }, gradIn, x, gradOut);
+    }
+
     static void clamp(Parallel parallel, Tensor x, float min, float max, Tensor out) {
         float[] src = x.floatData();
         float[] dst = out.floatData();

@@ -1,6 +1,10 @@
 package dev.cortado.tensor.cpu;
 
+import static dev.cortado.tensor.cpu.Simd.FLOAT;
+
 import dev.cortado.tensor.Tensor;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /** Row-wise softmax and layer norm over contiguous [rows, n] tensors, rows split over the pool. */
 final class CpuRows {
@@ -54,6 +58,145 @@ final class CpuRows {
                 }
             }
         });
+    }
+
+    /** softmax: gx = y·(g − Σ g·y); log-softmax: gx = g − e^y·Σ g; one reduction pass and one update pass per row. */
+    static void softmaxBackward(Parallel parallel, Tensor y, Tensor gradOut, Tensor gradIn, boolean log) {
+        float[] out = y.floatData();
+        float[] g = gradOut.floatData();
+        float[] dst = gradIn.floatData();
+        int n = y.size(-1);
+        int rows = n == 0 ? 0 : y.numel() / n;
+        parallel.forRange(rows, grain(n), (start, end) -> {
+            for (int row = start; row < end; row++) {
+                int at = y.offset() + row * n;
+                int ag = gradOut.offset() + row * n;
+                int to = gradIn.offset() + row * n;
+                float sum = log ? RowMath.sum(g, ag, n, 0f) : dot(g, ag, out, at, n);
+                int j = 0;
+                for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
+                    FloatVector yv = FloatVector.fromArray(FLOAT, out, at + j);
+                    FloatVector gv = FloatVector.fromArray(FLOAT, g, ag + j);
+                    FloatVector r = log ? yv.lanewise(VectorOperators.EXP).mul(-sum).add(gv) : gv.sub(sum).mul(yv);
+                    r.intoArray(dst, to + j);
+                }
+                for (; j < n; j++) {
+                    dst[to + j] = log ? g[ag + j] - (float) Math.exp(out[at + j]) * sum : out[at + j] * (g[ag + j] - sum);
+                }
+            }
+        });
+    }
+
+    /**
+     * gx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = g·w, x̂ = (x − mean)·rstd. The weight and bias gradients
+     * (column sums of g·x̂ and g) are summed per chunk of rows into private arrays, then the chunks are added
+     * in a fixed order, so the result does not depend on thread timing.
+     */
+    static void layerNormBackward(Parallel parallel, Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut,
+                                  Tensor gradIn, Tensor gradWeight, Tensor gradBias) {
+        float[] src = x.floatData();
+        float[] g = gradOut.floatData();
+        float[] dst = gradIn.floatData();
+        float[] gamma = weight == null ? null : weight.toFloatArray();
+        int n = x.size(-1);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        int chunks = Math.max(1, Math.min(parallel.threads(), rows / grain(n)));
+        float[][] weightSums = new float[chunks][gradWeight == null ? 0 : n];
+        float[][] biasSums = new float[chunks][gradBias == null ? 0 : n];
+        parallel.forRange(chunks, 1, (first, last) -> {
+            float[] gHat = new float[n];
+            for (int chunk = first; chunk < last; chunk++) {
+                for (int row = (int) ((long) rows * chunk / chunks); row < (long) rows * (chunk + 1) / chunks; row++) {
+                    int in = x.offset() + row * n;
+                    int ag = gradOut.offset() + row * n;
+                    int to = gradIn.offset() + row * n;
+                    float mu = mean.floatData()[mean.offset() + row];
+                    float r = rstd.floatData()[rstd.offset() + row];
+                    layerNormRowBackward(src, in, g, ag, gamma, mu, r, n, gHat, dst, to,
+                            weightSums[chunk], biasSums[chunk]);
+                }
+            }
+        });
+        addChunks(weightSums, gradWeight);
+        addChunks(biasSums, gradBias);
+    }
+
+    private static void layerNormRowBackward(float[] src, int in, float[] g, int ag, float[] gamma, float mu, float r,
+                                             int n, float[] gHat, float[] dst, int to, float[] weightSum, float[] biasSum) {
+        // Pass 1: ĝ, Σĝ and Σĝ·x̂, and the column sums for the affine gradients.
+        FloatVector sumG = FloatVector.zero(FLOAT);
+        FloatVector sumGx = FloatVector.zero(FLOAT);
+        int j = 0;
+        for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
+            FloatVector gv = FloatVector.fromArray(FLOAT, g, ag + j);
+            FloatVector xHat = FloatVector.fromArray(FLOAT, src, in + j).sub(mu).mul(r);
+            FloatVector gh = gamma == null ? gv : gv.mul(FloatVector.fromArray(FLOAT, gamma, j));
+            gh.intoArray(gHat, j);
+            sumG = sumG.add(gh);
+            sumGx = gh.fma(xHat, sumGx);
+            if (weightSum.length > 0) {
+                gv.fma(xHat, FloatVector.fromArray(FLOAT, weightSum, j)).intoArray(weightSum, j);
+            }
+            if (biasSum.length > 0) {
+                gv.add(FloatVector.fromArray(FLOAT, biasSum, j)).intoArray(biasSum, j);
+            }
+        }
+        float totalG = sumG.reduceLanes(VectorOperators.ADD);
+        float totalGx = sumGx.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            float xHat = (src[in + j] - mu) * r;
+            float gh = gamma == null ? g[ag + j] : g[ag + j] * gamma[j];
+            gHat[j] = gh;
+            totalG += gh;
+            totalGx += gh * xHat;
+            if (weightSum.length > 0) {
+                weightSum[j] += g[ag + j] * xHat;
+            }
+            if (biasSum.length > 0) {
+                biasSum[j] += g[ag + j];
+            }
+        }
+        // Pass 2: gx = r·(ĝ − meanG − x̂·meanGx).
+        float meanG = totalG / n;
+        float meanGx = totalGx / n;
+        j = 0;
+        for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
+            FloatVector xHat = FloatVector.fromArray(FLOAT, src, in + j).sub(mu).mul(r);
+            FloatVector.fromArray(FLOAT, gHat, j).sub(meanG).sub(xHat.mul(meanGx)).mul(r).intoArray(dst, to + j);
+        }
+        for (; j < n; j++) {
+            float xHat = (src[in + j] - mu) * r;
+            dst[to + j] = r * (gHat[j] - meanG - xHat * meanGx);
+        }
+    }
+
+    /** target[j] = Σ over chunks of partial[chunk][j] (in chunk order); nothing when target is null. */
+    private static void addChunks(float[][] partial, Tensor target) {
+        if (target == null) {
+            return;
+        }
+        float[] t = target.floatData();
+        for (int j = 0; j < partial[0].length; j++) {
+            float total = 0;
+            for (float[] chunk : partial) {
+                total += chunk[j];
+            }
+            t[target.offset() + j * target.stride(0)] = total;
+        }
+    }
+
+    /** Σ a·b over a row, vectorised. */
+    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(FLOAT);
+        int j = 0;
+        for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
+            acc = FloatVector.fromArray(FLOAT, a, aOff + j).fma(FloatVector.fromArray(FLOAT, b, bOff + j), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            sum += a[aOff + j] * b[bOff + j];
+        }
+        return sum;
     }
 
     /** Rows per work item so each chunk holds at least ~16K elements. */

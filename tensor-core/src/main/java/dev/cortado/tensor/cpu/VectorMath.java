@@ -8,6 +8,8 @@ import jdk.incubator.vector.VectorOperators;
 final class VectorMath {
     private static final float SQRT_HALF = (float) Math.sqrt(0.5);
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+    private static final float TWO_OVER_SQRT_PI = (float) (2 / Math.sqrt(Math.PI));
 
     private VectorMath() {
     }
@@ -35,6 +37,50 @@ final class VectorMath {
             case SIN -> x.lanewise(VectorOperators.SIN);
             case COS -> x.lanewise(VectorOperators.COS);
             case ERF -> erf(x);
+        };
+    }
+
+    /** op'(x) lane by lane, the same formulas as {@code ScalarMath.derivative}. */
+    static FloatVector derivative(UnaryOp op, FloatVector x) {
+        return switch (op) {
+            case NEG -> x.broadcast(-1f);
+            case ABS -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, 0f))
+                    .blend(-1f, x.compare(VectorOperators.LT, 0f)).blend(x, x.test(VectorOperators.IS_NAN));
+            case EXP -> x.lanewise(VectorOperators.EXP);
+            case LOG, RECIPROCAL -> {
+                FloatVector inverse = x.broadcast(1f).div(x);
+                yield op == UnaryOp.LOG ? inverse : inverse.mul(inverse).neg();
+            }
+            case SQRT -> x.broadcast(0.5f).div(x.sqrt());
+            case RSQRT -> x.broadcast(-0.5f).div(x.mul(x.sqrt()));
+            case SQUARE -> x.add(x);
+            case TANH -> {
+                FloatVector t = x.lanewise(VectorOperators.TANH);
+                yield t.neg().fma(t, x.broadcast(1f));
+            }
+            case SIGMOID -> {
+                FloatVector s = sigmoid(x);
+                yield s.sub(s.mul(s));
+            }
+            case RELU -> x.broadcast(0f).blend(1f, x.compare(VectorOperators.GT, 0f)).blend(x, x.test(VectorOperators.IS_NAN));
+            case GELU_ERF -> {
+                FloatVector cdf = erf(x.mul(SQRT_HALF)).add(1f).mul(0.5f);
+                FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+                yield x.fma(pdf, cdf);
+            }
+            case GELU_TANH -> {
+                FloatVector x2 = x.mul(x);
+                FloatVector t = x2.mul(0.044715f).add(1f).mul(x).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+                FloatVector slope = x2.mul(3 * 0.044715f).add(1f).mul(SQRT_2_OVER_PI);
+                yield x.mul(0.5f).mul(t.neg().fma(t, x.broadcast(1f))).fma(slope, t.add(1f).mul(0.5f));
+            }
+            case SILU -> {
+                FloatVector s = sigmoid(x);
+                yield s.mul(x.mul(s.neg().add(1f)).add(1f));
+            }
+            case SIN -> x.lanewise(VectorOperators.COS);
+            case COS -> x.lanewise(VectorOperators.SIN).neg();
+            case ERF -> x.mul(x).neg().lanewise(VectorOperators.EXP).mul(TWO_OVER_SQRT_PI);
         };
     }
 

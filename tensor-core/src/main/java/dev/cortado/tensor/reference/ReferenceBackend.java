@@ -41,6 +41,11 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor gradIn) {
+        ReferenceElementwise.unaryBackward(op, x, gradOut, gradIn);
+    }
+
+    @Override
     public void clamp(Tensor x, float min, float max, Tensor out) {
         ReferenceElementwise.clamp(x, min, max, out);
     }
@@ -78,6 +83,17 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void softmax(Tensor x, Tensor out, boolean log) {
         ReferenceRows.softmax(x, out, log);
+    }
+
+    @Override
+    public void softmaxBackward(Tensor y, Tensor gradOut, Tensor gradIn, boolean log) {
+        ReferenceRows.softmaxBackward(y, gradOut, gradIn, log);
+    }
+
+    @Override
+    public void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut, Tensor gradIn,
+                                  Tensor gradWeight, Tensor gradBias) {
+        ReferenceRows.layerNormBackward(x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias);
     }
 
     @Override

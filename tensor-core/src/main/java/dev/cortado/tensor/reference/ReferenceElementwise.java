@@ -63,6 +63,18 @@ final class ReferenceElementwise {
         }
     }
 
+    static void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor gradIn) {
+        Layout in = new Layout(x);
+        Layout grad = new Layout(gradOut);
+        Layout to = new Layout(gradIn);
+        float[] src = x.floatData();
+        float[] g = gradOut.floatData();
+        float[] dst = gradIn.floatData();
+        for (int i = 0; i < gradIn.numel(); i++) {
+            dst[to.at(i)] = (float) (g[grad.at(i)] * ScalarMath.derivative(op, src[in.at(i)]));
+        }
+    }
+
     static void clamp(Tensor x, float min, float max, Tensor out) {
         Layout in = new Layout(x);
         float[] src = x.floatData();

@@ -73,4 +73,68 @@ final class ReferenceRows {
             }
         }
     }
+
+    /** softmax: gx = y·(g − Σ g·y); log-softmax: gx = g − e^y·Σ g (sums over the row, in double). */
+    static void softmaxBackward(Tensor y, Tensor gradOut, Tensor gradIn, boolean log) {
+        float[] out = y.floatData();
+        float[] g = gradOut.floatData();
+        float[] dst = gradIn.floatData();
+        int n = y.size(-1);
+        int rows = n == 0 ? 0 : y.numel() / n;
+        for (int row = 0; row < rows; row++) {
+            int at = y.offset() + row * n;
+            int ag = gradOut.offset() + row * n;
+            int to = gradIn.offset() + row * n;
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += log ? g[ag + j] : (double) g[ag + j] * out[at + j];
+            }
+            for (int j = 0; j < n; j++) {
+                dst[to + j] = (float) (log ? g[ag + j] - Math.exp(out[at + j]) * sum
+                        : out[at + j] * (g[ag + j] - sum));
+            }
+        }
+    }
+
+    /** gx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = g·w, x̂ = (x − mean)·rstd; gw = Σ g·x̂, gb = Σ g over rows. */
+    static void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut, Tensor gradIn,
+                                  Tensor gradWeight, Tensor gradBias) {
+        float[] src = x.floatData();
+        float[] g = gradOut.floatData();
+        float[] dst = gradIn.floatData();
+        int n = x.size(-1);
+        int rows = n == 0 ? 0 : x.numel() / n;
+        double[] weightSums = new double[n];
+        double[] biasSums = new double[n];
+        for (int row = 0; row < rows; row++) {
+            int in = x.offset() + row * n;
+            int ag = gradOut.offset() + row * n;
+            int to = gradIn.offset() + row * n;
+            double mu = mean.floatData()[mean.offset() + row];
+            double r = rstd.floatData()[rstd.offset() + row];
+            double sumG = 0;
+            double sumGx = 0;
+            for (int j = 0; j < n; j++) {
+                double xHat = (src[in + j] - mu) * r;
+                double gHat = g[ag + j] * (weight == null ? 1 : weight.floatData()[weight.offset() + j * weight.stride(0)]);
+                sumG += gHat;
+                sumGx += gHat * xHat;
+                weightSums[j] += g[ag + j] * xHat;
+                biasSums[j] += g[ag + j];
+            }
+            for (int j = 0; j < n; j++) {
+                double xHat = (src[in + j] - mu) * r;
+                double gHat = g[ag + j] * (weight == null ? 1 : weight.floatData()[weight.offset() + j * weight.stride(0)]);
+                dst[to + j] = (float) (r * (gHat - sumG / n - xHat * sumGx / n));
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            if (gradWeight != null) {
+                gradWeight.floatData()[gradWeight.offset() + j * gradWeight.stride(0)] = (float) weightSums[j];
+            }
+            if (gradBias != null) {
+                gradBias.floatData()[gradBias.offset() + j * gradBias.stride(0)] = (float) biasSums[j];
+            }
+        }
+    }
 }

@@ -69,6 +69,46 @@ public final class ScalarMath {
     }
 
     /**
+     * d op(x) / dx in double: the local derivative that {@code Backend.unaryBackward} multiplies the
+     * gradient with. GELU: Φ(x) + x·φ(x); tanh GELU: (1 + t)/2 + x/2·(1 − t²)·√(2/π)(1 + 3·0.044715x²) with
+     * t = tanh(√(2/π)(x + 0.044715x³)); SiLU: σ(x)(1 + x(1 − σ(x))); erf: 2/√π·e^(−x²). RELU is 1 only for
+     * x &gt; 0 and ABS is sign(x) with 0 at 0, as in PyTorch.
+     */
+    public static double derivative(UnaryOp op, double x) {
+        return switch (op) {
+            case NEG -> -1;
+            case ABS -> x > 0 ? 1 : x < 0 ? -1 : (Double.isNaN(x) ? x : 0);
+            case EXP -> Math.exp(x);
+            case LOG -> 1 / x;
+            case SQRT -> 0.5 / Math.sqrt(x);
+            case RSQRT -> -0.5 / (x * Math.sqrt(x));
+            case RECIPROCAL -> -1 / (x * x);
+            case SQUARE -> 2 * x;
+            case TANH -> {
+                double t = Math.tanh(x);
+                yield 1 - t * t;
+            }
+            case SIGMOID -> {
+                double s = 1 / (1 + Math.exp(-x));
+                yield s * (1 - s);
+            }
+            case RELU -> x > 0 ? 1 : (Double.isNaN(x) ? x : 0);
+            case GELU_ERF -> 0.5 * (1 + erf(x * SQRT_HALF)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+            case GELU_TANH -> {
+                double t = Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x));
+                yield 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
+            }
+            case SILU -> {
+                double s = 1 / (1 + Math.exp(-x));
+                yield s * (1 + x * (1 - s));
+            }
+            case SIN -> Math.cos(x);
+            case COS -> -Math.sin(x);
+            case ERF -> 2 / Math.sqrt(Math.PI) * Math.exp(-x * x);
+        };
+    }
+
+    /**
      * The error function to double precision. For |x| < 2.5 the Maclaurin series
      * erf(x) = 2/√π Σ (-1)ⁿ x^(2n+1) / (n! (2n+1)) (terms grow at most to e^(x²) ≈ 500, so ~13 digits
      * survive); beyond, erfc(x) = e^(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) evaluated by
