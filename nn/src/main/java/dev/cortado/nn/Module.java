@@ -83,6 +83,21 @@ public abstract class Module {
         return child;
     }
 
+    /**
+     * Removes the parameter, buffer or child module registered as {@code name} (a child is detached). For
+     * optional parts that come and go with the module's own state, such as a Linear's LoRA adapter; never
+     * for something a field of the module still uses.
+     */
+    protected final void unregister(String name) {
+        Module child = children.remove(name);
+        if (child != null) {
+            child.parent = null;
+            child.nameInParent = "";
+        } else if (parameters.remove(name) == null && buffers.remove(name) == null) {
+            throw new IllegalArgumentException(path() + ": nothing registered as '" + name + "'");
+        }
+    }
+
     /** Registers a trainable parameter initialised with {@code value}. */
     protected final Variable registerParameter(String name, Tensor value) {
         checkName(name, parameters);
