@@ -52,35 +52,18 @@ public abstract class Module {
     }
 
     /**
-     * Puts {@code replacement} in the place of the registered child {@code name} (same key, same position)
-     * and returns the child it displaced, which is detached from this module. Used by adapters such as
-     * {@link LoRA} that swap a layer for a wrapper. Only a parent that reaches the child through
-     * {@link #child(String)} in its forward sees the replacement; a field holding the old child does not.
+     * Removes the parameter, buffer or child module registered as {@code name} (a child is detached). For
+     * optional parts that come and go with the module's own state, such as a Linear's LoRA adapter; never
+     * for something a field of the module still uses.
      */
-    protected final Module replaceModule(String name, Module replacement) {
-        Module old = children.get(name);
-        if (old == null) {
-            throw new IllegalArgumentException(path() + ": no child module named '" + name + "' to replace");
+    protected final void unregister(String name) {
+        Module child = children.remove(name);
+        if (child != null) {
+            child.parent = null;
+            child.nameInParent = "";
+        } else if (parameters.remove(name) == null && buffers.remove(name) == null) {
+            throw new IllegalArgumentException(path() + ": nothing registered as '" + name + "'");
         }
-        if (replacement.parent != null) {
-            throw new IllegalArgumentException(path() + ": module " + replacement.getClass().getSimpleName()
-                    + " is already registered as " + replacement.path() + "; a module has one parent");
-        }
-        old.parent = null;
-        old.nameInParent = "";
-        replacement.parent = this;
-        replacement.nameInParent = name;
-        children.put(name, replacement);
-        return old;
-    }
-
-    /** The registered child {@code name} as it is now (after any {@link #replaceModule replacement}). */
-    protected final Module child(String name) {
-        Module child = children.get(name);
-        if (child == null) {
-            throw new IllegalArgumentException(path() + ": no child module named '" + name + "'");
-        }
-        return child;
     }
 
     /** Registers a trainable parameter initialised with {@code value}. */

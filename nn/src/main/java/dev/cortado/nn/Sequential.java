@@ -2,11 +2,13 @@ package dev.cortado.nn;
 
 import dev.cortado.autograd.Variable;
 
-/**
- * Modules applied in order, registered as children "0", "1", … (as torch.nn.Sequential). Steps are read
- * from the registered children on every call, so a step replaced by an adapter (LoRA) takes effect.
- */
+import java.util.ArrayList;
+import java.util.List;
+
+/** Modules applied in order, registered as children "0", "1", … (as torch.nn.Sequential). */
 public class Sequential extends Module {
+    private final List<Module> steps = new ArrayList<>();
+
     public Sequential(Module... modules) {
         for (Module module : modules) {
             add(module);
@@ -15,22 +17,22 @@ public class Sequential extends Module {
 
     /** Appends a module under the next index. */
     public final Sequential add(Module module) {
-        registerModule(String.valueOf(size()), module);
+        steps.add(registerModule(String.valueOf(steps.size()), module));
         return this;
     }
 
     public final Module get(int index) {
-        return child(String.valueOf(index));
+        return steps.get(index);
     }
 
     public final int size() {
-        return children().size();
+        return steps.size();
     }
 
     @Override
     public Variable forward(Variable x) {
         Variable out = x;
-        for (Module step : children().values()) {
+        for (Module step : steps) {
             out = step.forward(out);
         }
         return out;

@@ -14,80 +14,112 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** LoRALinear's maths, merge/unmerge, and LoRA.apply on models. */
+/** Linear's LoRA adapter: maths, merge/unmerge, removal, and LoRA.apply on models. */
 class LoRATest {
     private static final Variable X = Variable.constant(Tensor.randn(11, 2, 3, 8));
 
-    /** B = 0 at the start, so the wrapped layer computes exactly what the Linear did. */
+    /** B = 0 at the start, so the layer computes exactly what it did without the adapter. */
     @Test
-    void startsAsTheWrappedLayer() {
-        Linear base = new Linear(8, 6, 1);
-        Tensor before = base.forward(X).data();
-        LoRALinear lora = new LoRALinear(base, 4, 8f, 0f, 2);
-        TensorAssert.assertSame(before, lora.forward(X).data(), "B = 0");
-        assertEquals(List.of("weight", "bias", "lora_A", "lora_B"), List.copyOf(lora.stateDict().keySet()));
+    void startsAsThePlainLayer() {
+        Linear linear = new Linear(8, 6, 1);
+        Tensor before = linear.forward(X).data();
+        LoRAAdapter lora = linear.enableLoRA(4, 8f, 0f, 2);
+        assertSame(lora, linear.lora());
+        TensorAssert.assertSame(before, linear.forward(X).data(), "B = 0");
+        assertEquals(List.of("weight", "bias", "lora_A", "lora_B"), List.copyOf(linear.stateDict().keySet()));
+        assertEquals(List.of(4, 8), List.of(lora.loraA().size(0), lora.loraA().size(1)));
+        assertEquals(List.of(6, 4), List.of(lora.loraB().size(0), lora.loraB().size(1)));
         // A ~ Kaiming-uniform(a = √5) over fan_in 8: U(-1/√8, 1/√8).
         for (float a : lora.loraA().data().toFloatArray()) {
             assertTrue(Math.abs(a) <= 1 / Math.sqrt(8));
         }
+        assertTrue(linear.toString().contains("lora_r=4, lora_alpha=8.0"), linear.toString());
+        assertThrows(IllegalArgumentException.class, () -> linear.enableLoRA(4, 8f, 0f, 2));
+        assertThrows(IllegalArgumentException.class, () -> new Linear(8, 6, 1).enableLoRA(0, 8f, 0f, 2));
     }
 
-    /** y = x·Wᵀ + b + x·Aᵀ·Bᵀ·α/r; merge keeps y (rel. 1e-5), unmerge restores W within 1e-6 absolute. */
+    /** y = x·(W + B·A·α/r)ᵀ + b (rel. 1e-5); merge keeps y (rel. 1e-5); unmerge restores W bit for bit. */
     @Test
     void mergeAndUnmerge() {
-        Linear base = new Linear(8, 6, 1);
-        Tensor w0 = base.weight().data().copy();
-        LoRALinear lora = new LoRALinear(base, 4, 8f, 0f, 2);
+        Linear linear = new Linear(8, 6, 1);
+        Tensor w0 = linear.weight().data().copy();
+        LoRAAdapter lora = linear.enableLoRA(4, 8f, 0f, 2);
         lora.loraB().data().copyFrom(Tensor.randn(3, 6, 4));
         Tensor delta = Elementwise.mul(LinearAlgebra.mm(lora.loraB().data(), lora.loraA().data()), 2f);   // α/r = 2
+        TensorAssert.assertSame(delta, lora.delta(), "ΔW");
         Tensor expected = Elementwise.add(LinearAlgebra.matmul(X.data(), Elementwise.add(w0, delta).t()),
-                base.bias().data());
-        Tensor unmergedOut = lora.forward(X).data();
+                linear.bias().data());
+        Tensor unmergedOut = linear.forward(X).data();
         ParityFixture.assertRel(expected, unmergedOut, 1e-5, "unmerged forward");
 
         lora.merge();
-        ParityFixture.assertRel(unmergedOut, lora.forward(X).data(), 1e-5, "merged forward");
-        TensorAssert.assertClose(Elementwise.add(w0, delta), base.weight().data(), 1e-6, 0, "W + ΔW");
+        assertTrue(lora.isMerged());
+        TensorAssert.assertSame(Elementwise.add(w0, delta), linear.weight().data(), "W + ΔW");
+        ParityFixture.assertRel(unmergedOut, linear.forward(X).data(), 1e-5, "merged forward");
         assertThrows(IllegalStateException.class, lora::merge);
 
         lora.unmerge();
-        // W + ΔW − ΔW rounds twice: each element within ~1 ulp of |W| + |ΔW| (< 1e-6 here, |W| + |ΔW| < 8).
-        TensorAssert.assertClose(w0, base.weight().data(), 1e-6, 0, "W restored");
-        ParityFixture.assertRel(unmergedOut, lora.forward(X).data(), 1e-5, "forward after unmerge");
+        assertArrayEquals(w0.toFloatArray(), linear.weight().data().toFloatArray(), "W restored exactly");
+        TensorAssert.assertSame(unmergedOut, linear.forward(X).data(), "forward after unmerge");
+        assertThrows(IllegalStateException.class, lora::unmerge);
+    }
+
+    /** Removing keeps a merged ΔW in the weight and leaves a plain Linear (keys, printout). */
+    @Test
+    void removeAfterMergeLeavesThePlainLayer() {
+        Linear linear = new Linear(8, 6, 1);
+        String plainText = linear.toString();
+        LoRAAdapter lora = linear.enableLoRA(4, 8f, 0f, 2);
+        lora.loraB().data().copyFrom(Tensor.randn(3, 6, 4));
+        Tensor adaptedOut = linear.forward(X).data();
+        lora.merge();
+        linear.removeLoRA();
+        assertNull(linear.lora());
+        assertEquals(List.of("weight", "bias"), List.copyOf(linear.stateDict().keySet()));
+        assertEquals(plainText, linear.toString());
+        ParityFixture.assertRel(adaptedOut, linear.forward(X).data(), 1e-5, "merged weight kept");
+        assertThrows(IllegalArgumentException.class, linear::removeLoRA);
+        assertNotNull(linear.enableLoRA(2, 2f, 0f, 3), "can be enabled again");
     }
 
     /** Dropout acts on the adapter's input only, in training, from the adapter's seed. */
     @Test
     void adapterDropout() {
-        LoRALinear dropped = new LoRALinear(new Linear(8, 6, 1), 4, 8f, 0.5f, 2);
-        LoRALinear plain = new LoRALinear(new Linear(8, 6, 1), 4, 8f, 0f, 2);
-        dropped.loraB().data().copyFrom(Tensor.randn(3, 6, 4));
-        plain.loraB().data().copyFrom(Tensor.randn(3, 6, 4));
+        Linear dropped = new Linear(8, 6, 1);
+        dropped.enableLoRA(4, 8f, 0.5f, 2).loraB().data().copyFrom(Tensor.randn(3, 6, 4));
+        Linear plain = new Linear(8, 6, 1);
+        plain.enableLoRA(4, 8f, 0f, 2).loraB().data().copyFrom(Tensor.randn(3, 6, 4));
         Tensor training = dropped.forward(X).data();
         assertNotEquals(plain.forward(X).data().get(0, 0, 0), training.get(0, 0, 0));
-        LoRALinear again = new LoRALinear(new Linear(8, 6, 1), 4, 8f, 0.5f, 2);
-        again.loraB().data().copyFrom(Tensor.randn(3, 6, 4));
+        Linear again = new Linear(8, 6, 1);
+        again.enableLoRA(4, 8f, 0.5f, 2).loraB().data().copyFrom(Tensor.randn(3, 6, 4));
         TensorAssert.assertSame(training, again.forward(X).data(), "same seed, same dropout mask");
         dropped.eval();
         TensorAssert.assertSame(plain.forward(X).data(), dropped.forward(X).data(), "no dropout in eval");
     }
 
     @Test
-    void applyWrapsMatchingLinearsAndTrainsOnlyTheAdapters() {
+    void applyAdaptsMatchingLinearsAndTrainsOnlyTheAdapters() {
         TransformerEncoder model = new TransformerEncoder(LayerConfig.of(8, 2, 16).withDropout(0f), 2, true, 3);
         Tensor before = model.forward(X).data();
-        List<String> wrapped = LoRA.apply(model, List.of("layers.*.linear1", "**.out_proj"), 2, 4f, 0f, 5);
-        assertEquals(List.of("layers.0.self_attn.out_proj", "layers.0.linear1", "layers.1.self_attn.out_proj",
-                "layers.1.linear1"), wrapped);
-        assertInstanceOf(LoRALinear.class, model.namedModules().get("layers.1.linear1"));
-        assertEquals("layers.1.linear1", model.namedModules().get("layers.1.linear1").path());
+        List<String> adapted = LoRA.apply(model, List.of("layers.*.linear1", "**.out_proj"), 2, 4f, 0f, 5);
+        List<String> expected = List.of("layers.0.self_attn.out_proj", "layers.0.linear1",
+                "layers.1.self_attn.out_proj", "layers.1.linear1");
+        assertEquals(expected, adapted);
+        model.namedModules().forEach((name, m) -> {
+            if (m instanceof Linear linear) {
+                assertEquals(expected.contains(name), linear.lora() != null, name);
+            }
+        });
         // Trainable: A [2, in] and B [out, 2] per adapter: out_proj 8→8, linear1 8→16.
         assertEquals(2 * (2 * 8 + 8 * 2) + 2 * (2 * 8 + 16 * 2), model.trainableParameterCount());
         model.namedParameters().forEach((name, p) ->
@@ -99,9 +131,15 @@ class LoRATest {
         assertTrue(Reductions.sum(Elementwise.abs(gradB)).item() > 0, "lora_B learns from the first step");
         assertNull(model.namedParameters().get("layers.0.linear1.weight").grad(), "base weights frozen");
 
-        // The replacement takes part in the forward: a non-zero B changes the output.
-        model.namedParameters().get("layers.1.linear1.lora_B").data().copyFrom(Tensor.randn(7, 16, 2));
-        assertNotEquals(before.get(0, 0, 0), model.forward(X).data().get(0, 0, 0));
+        // The adapters take part in the forward, in the feed-forward block and inside the attention.
+        for (String name : List.of("layers.1.linear1.lora_B", "layers.0.self_attn.out_proj.lora_B")) {
+            Tensor b = model.namedParameters().get(name).data();
+            b.copyFrom(Tensor.randn(7, b.shape()));
+            assertNotEquals(before.get(0, 0, 0), model.forward(X).data().get(0, 0, 0), name);
+            b.copyFrom(Tensor.zeros(b.shape()));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> LoRA.apply(model, List.of("nothing.*"), 2, 2f, 0f, 3), "no match");
     }
 
     /** After merging, the state dict without lora_* keys loads strictly into the plain model and gives its output. */
@@ -116,26 +154,37 @@ class LoRATest {
             }
         });
         Tensor adaptedOut = adapted.forward(X).data();
+        Tensor w0 = adapted.namedParameters().get("layers.0.linear2.weight").data().copy();
         LoRA.merge(adapted);
         TransformerEncoder plain = new TransformerEncoder(config, 1, false, 99);
         plain.loadStateDict(LoRA.withoutAdapters(adapted.stateDict()), true);
         ParityFixture.assertRel(adaptedOut, plain.forward(X).data(), 1e-5, "plain model with merged weights");
         LoRA.unmerge(adapted);
-        ParityFixture.assertRel(adaptedOut, adapted.forward(X).data(), 1e-5, "unmerged again");
+        assertArrayEquals(w0.toFloatArray(),
+                adapted.namedParameters().get("layers.0.linear2.weight").data().toFloatArray(), "unmerged exactly");
+        TensorAssert.assertSame(adaptedOut, adapted.forward(X).data(), "unmerged again");
+
+        LoRA.merge(adapted);
+        assertEquals(List.of("layers.0.linear1", "layers.0.linear2"), LoRA.remove(adapted));
+        assertEquals(plain.stateDict().keySet(), adapted.stateDict().keySet());
+        assertEquals(plain.toString(), adapted.toString());
     }
 
     @Test
-    void replacesStepsOfSequentialAndSeparateProjections() {
+    void adaptsStepsOfSequentialAndSeparateProjections() {
         Sequential mlp = new Sequential(new Linear(8, 16, 1), new ReLU(), new Linear(16, 4, 2));
+        Tensor before = mlp.forward(X).data();
         assertEquals(List.of("0"), LoRA.apply(mlp, List.of("0"), 2, 2f, 0f, 3));
-        assertInstanceOf(LoRALinear.class, mlp.get(0));
         mlp.namedParameters().get("0.lora_B").data().copyFrom(Tensor.randn(4, 16, 2));
         Tensor viaSequential = mlp.forward(X).data();
         Tensor direct = mlp.get(2).forward(mlp.get(1).forward(mlp.get(0).forward(X))).data();
         TensorAssert.assertSame(direct, viaSequential, "Sequential runs the adapter");
+        assertNotEquals(before.get(0, 0, 0), viaSequential.get(0, 0, 0));
 
         MultiHeadAttention attn = new MultiHeadAttention.Builder(8, 2).layout(MultiHeadAttention.Layout.SEPARATE).build(1);
+        Tensor attnBefore = attn.forward(X).data();
         assertEquals(List.of("q_proj", "v_proj"), LoRA.apply(attn, List.of("q_proj", "v_proj"), 2, 2f, 0f, 3));
-        assertThrows(IllegalArgumentException.class, () -> LoRA.apply(attn, List.of("nothing.*"), 2, 2f, 0f, 3));
+        attn.namedParameters().get("v_proj.lora_B").data().copyFrom(Tensor.randn(5, 8, 2));
+        assertNotEquals(attnBefore.get(0, 0, 0), attn.forward(X).data().get(0, 0, 0), "v_proj adapter used");
     }
 }

@@ -28,7 +28,7 @@ import java.util.List;
  * {@code in_proj_bias [3E]}, {@code out_proj.weight}, {@code out_proj.bias}. Initialised as PyTorch does:
  * Xavier-uniform projection weights, zero biases, out_proj.weight Kaiming-uniform(a = √5).</li>
  * <li>{@link Layout#SEPARATE} (Hugging Face): Linear children {@code q_proj}, {@code k_proj}, {@code v_proj},
- * {@code out_proj} with Linear's default initialisation; they can be wrapped by LoRA.</li>
+ * {@code out_proj} with Linear's default initialisation; LoRA can adapt them ({@link Linear#enableLoRA}).</li>
  * </ul>
  * <pre>{@code
  * var attn = new MultiHeadAttention.Builder(128, 4).build(seed);
@@ -131,6 +131,11 @@ public class MultiHeadAttention extends Module {
     private final Layout layout;
     private final long dropoutSeed;
     private long calls;
+    // SEPARATE layout: the three input projections (null otherwise); both layouts: outProj.
+    private final Linear qProj;
+    private final Linear kProj;
+    private final Linear vProj;
+    private final Linear outProj;
     // PACKED layout: either inProjWeight, or the three separate weights; inProjBias may be null.
     private final Variable inProjWeight;
     private final Variable[] projWeights;
@@ -159,17 +164,19 @@ public class MultiHeadAttention extends Module {
         this.dropoutSeed = Init.derive(seed, 100);
         int e = embedDim;
         if (layout == Layout.SEPARATE) {
-            registerModule("q_proj", new Linear(e, e, b.bias, Init.derive(seed, 0)));
-            registerModule("k_proj", new Linear(kdim, e, b.bias, Init.derive(seed, 1)));
-            registerModule("v_proj", new Linear(vdim, e, b.bias, Init.derive(seed, 2)));
+            qProj = registerModule("q_proj", new Linear(e, e, b.bias, Init.derive(seed, 0)));
+            kProj = registerModule("k_proj", new Linear(kdim, e, b.bias, Init.derive(seed, 1)));
+            vProj = registerModule("v_proj", new Linear(vdim, e, b.bias, Init.derive(seed, 2)));
             inProjWeight = null;
             projWeights = null;
             inProjBias = null;
         } else if (kdim == e && vdim == e) {
+            qProj = kProj = vProj = null;
             inProjWeight = registerParameter("in_proj_weight", Init.xavierUniform(Init.derive(seed, 0), e, 3 * e, 3 * e, e));
             projWeights = null;
             inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(3 * e)) : null;
         } else {
+            qProj = kProj = vProj = null;
             inProjWeight = null;
             projWeights = new Variable[] {
                     registerParameter("q_proj_weight", Init.xavierUniform(Init.derive(seed, 0), e, e, e, e)),
@@ -177,9 +184,9 @@ public class MultiHeadAttention extends Module {
                     registerParameter("v_proj_weight", Init.xavierUniform(Init.derive(seed, 2), vdim, e, e, vdim))};
             inProjBias = b.bias ? registerParameter("in_proj_bias", Tensor.zeros(3 * e)) : null;
         }
-        Linear out = registerModule("out_proj", new Linear(e, e, b.bias, Init.derive(seed, 3)));
-        if (layout == Layout.PACKED && out.bias() != null) {
-            out.bias().data().copyFrom(Tensor.zeros(e));
+        outProj = registerModule("out_proj", new Linear(e, e, b.bias, Init.derive(seed, 3)));
+        if (layout == Layout.PACKED && outProj.bias() != null) {
+            outProj.bias().data().copyFrom(Tensor.zeros(e));
         }
     }
 
@@ -219,15 +226,14 @@ public class MultiHeadAttention extends Module {
         Attention.Result heads = Attention.scaledDotProduct(Attention.splitHeads(qkv[0], numHeads),
                 Attention.splitHeads(qkv[1], numHeads), Attention.splitHeads(qkv[2], numHeads),
                 drop ? dropout : 0, drop ? Init.derive(dropoutSeed, calls++) : 0, padding, attnMask);
-        Variable out = child("out_proj").forward(Attention.mergeHeads(heads.output()));
+        Variable out = outProj.forward(Attention.mergeHeads(heads.output()));
         return new Attention.Result(out, heads.weights());
     }
 
     /** Q, K, V, each {@code [B, L, E]}. */
     private Variable[] project(Variable query, Variable key, Variable value) {
         if (layout == Layout.SEPARATE) {
-            return new Variable[] {child("q_proj").forward(query), child("k_proj").forward(key),
-                    child("v_proj").forward(value)};
+            return new Variable[] {qProj.forward(query), kProj.forward(key), vProj.forward(value)};
         }
         if (inProjWeight != null && query == key && key == value) {
             // Self-attention: one [3E, E] product, then three views of its last dim.

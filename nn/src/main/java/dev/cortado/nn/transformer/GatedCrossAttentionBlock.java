@@ -27,7 +27,11 @@ import dev.cortado.tensor.Tensor;
  */
 public class GatedCrossAttentionBlock extends Module {
     private final int dim;
+    private final LayerNorm attnNorm;
+    private final MultiHeadAttention crossAttn;
     private final Variable attnGate;
+    private final LayerNorm ffNorm;
+    private final Sequential ff;
     private final Variable ffGate;
 
     public GatedCrossAttentionBlock(int dim, int mediaDim, int heads, int ffMult, long seed) {
@@ -35,12 +39,12 @@ public class GatedCrossAttentionBlock extends Module {
             throw new IllegalArgumentException("GatedCrossAttentionBlock: ff_mult must be positive, got " + ffMult);
         }
         this.dim = dim;
-        registerModule("attn_norm", new LayerNorm(dim));
-        registerModule("cross_attn", new MultiHeadAttention.Builder(dim, heads).kdim(mediaDim).vdim(mediaDim)
-                .build(Init.derive(seed, 0)));
+        attnNorm = registerModule("attn_norm", new LayerNorm(dim));
+        crossAttn = registerModule("cross_attn", new MultiHeadAttention.Builder(dim, heads).kdim(mediaDim)
+                .vdim(mediaDim).build(Init.derive(seed, 0)));
         attnGate = registerParameter("attn_gate", Tensor.zeros(1));
-        registerModule("ff_norm", new LayerNorm(dim));
-        registerModule("ff", new Sequential(new Linear(dim, ffMult * dim, Init.derive(seed, 1)), new GELU(),
+        ffNorm = registerModule("ff_norm", new LayerNorm(dim));
+        ff = registerModule("ff", new Sequential(new Linear(dim, ffMult * dim, Init.derive(seed, 1)), new GELU(),
                 new Linear(ffMult * dim, dim, Init.derive(seed, 2))));
         ffGate = registerParameter("ff_gate", Tensor.zeros(1));
     }
@@ -52,12 +56,9 @@ public class GatedCrossAttentionBlock extends Module {
     /** {@code mediaPadding}: BOOL {@code [B, M]}, true for media positions to ignore (or null). */
     public Variable forward(Variable x, Variable media, Tensor mediaPadding) {
         checkInput("text", x, -1, -1, dim);
-        MultiHeadAttention attn = (MultiHeadAttention) child("cross_attn");
-        Variable q = child("attn_norm").forward(x);
-        Variable attended = attn.forward(q, media, media, Masks.keyPadding(mediaPadding));
+        Variable attended = crossAttn.forward(attnNorm.forward(x), media, media, Masks.keyPadding(mediaPadding));
         Variable h = MathOps.add(x, MathOps.mul(MathOps.tanh(attnGate), attended));
-        Variable ff = child("ff").forward(child("ff_norm").forward(h));
-        return MathOps.add(h, MathOps.mul(MathOps.tanh(ffGate), ff));
+        return MathOps.add(h, MathOps.mul(MathOps.tanh(ffGate), ff.forward(ffNorm.forward(h))));
     }
 
     public Variable attnGate() {

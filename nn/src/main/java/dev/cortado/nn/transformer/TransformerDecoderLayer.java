@@ -18,22 +18,34 @@ import dev.cortado.nn.attention.MultiHeadAttention.Masks;
  * {@code norm1.*}, {@code norm2.*}, {@code norm3.*}.
  */
 public class TransformerDecoderLayer extends TransformerLayer {
+    private final MultiHeadAttention selfAttn;
+    private final MultiHeadAttention crossAttn;
+    private final Linear linear1;
+    private final Dropout dropout;
+    private final Linear linear2;
+    private final LayerNorm norm1;
+    private final LayerNorm norm2;
+    private final LayerNorm norm3;
+    private final Dropout dropout1;
+    private final Dropout dropout2;
+    private final Dropout dropout3;
+
     public TransformerDecoderLayer(LayerConfig config, long seed) {
         super(config);
         int d = config.dModel();
-        registerModule("self_attn", new MultiHeadAttention.Builder(d, config.nHead()).dropout(config.dropout())
-                .build(Init.derive(seed, 0)));
-        registerModule("multihead_attn", new MultiHeadAttention.Builder(d, config.nHead())
+        selfAttn = registerModule("self_attn", new MultiHeadAttention.Builder(d, config.nHead())
+                .dropout(config.dropout()).build(Init.derive(seed, 0)));
+        crossAttn = registerModule("multihead_attn", new MultiHeadAttention.Builder(d, config.nHead())
                 .dropout(config.dropout()).build(Init.derive(seed, 1)));
-        registerModule("linear1", new Linear(d, config.dimFeedforward(), Init.derive(seed, 2)));
-        registerModule("dropout", new Dropout(config.dropout(), Init.derive(seed, 3)));
-        registerModule("linear2", new Linear(config.dimFeedforward(), d, Init.derive(seed, 4)));
-        registerModule("norm1", new LayerNorm(new int[] {d}, config.eps(), true));
-        registerModule("norm2", new LayerNorm(new int[] {d}, config.eps(), true));
-        registerModule("norm3", new LayerNorm(new int[] {d}, config.eps(), true));
-        for (int i = 1; i <= 3; i++) {
-            registerModule("dropout" + i, new Dropout(config.dropout(), Init.derive(seed, 4 + i)));
-        }
+        linear1 = registerModule("linear1", new Linear(d, config.dimFeedforward(), Init.derive(seed, 2)));
+        dropout = registerModule("dropout", new Dropout(config.dropout(), Init.derive(seed, 3)));
+        linear2 = registerModule("linear2", new Linear(config.dimFeedforward(), d, Init.derive(seed, 4)));
+        norm1 = registerModule("norm1", new LayerNorm(new int[] {d}, config.eps(), true));
+        norm2 = registerModule("norm2", new LayerNorm(new int[] {d}, config.eps(), true));
+        norm3 = registerModule("norm3", new LayerNorm(new int[] {d}, config.eps(), true));
+        dropout1 = registerModule("dropout1", new Dropout(config.dropout(), Init.derive(seed, 5)));
+        dropout2 = registerModule("dropout2", new Dropout(config.dropout(), Init.derive(seed, 6)));
+        dropout3 = registerModule("dropout3", new Dropout(config.dropout(), Init.derive(seed, 7)));
     }
 
     /** Causal self-attention over {@code target}, unmasked cross-attention over {@code memory}. */
@@ -45,10 +57,8 @@ public class TransformerDecoderLayer extends TransformerLayer {
     public Variable forward(Variable target, Variable memory, Masks targetMasks, Masks memoryMasks) {
         checkModelInput("target", target);
         checkInput("memory", memory, target.size(0), -1, config.dModel());
-        MultiHeadAttention self = (MultiHeadAttention) child("self_attn");
-        MultiHeadAttention cross = (MultiHeadAttention) child("multihead_attn");
-        Variable h = sublayer(target, "norm1", "dropout1", y -> self.forward(y, y, y, targetMasks));
-        h = sublayer(h, "norm2", "dropout2", y -> cross.forward(y, memory, memory, memoryMasks));
-        return sublayer(h, "norm3", "dropout3", this::feedForward);
+        Variable h = sublayer(target, norm1, dropout1, y -> selfAttn.forward(y, y, y, targetMasks));
+        h = sublayer(h, norm2, dropout2, y -> crossAttn.forward(y, memory, memory, memoryMasks));
+        return sublayer(h, norm3, dropout3, y -> feedForward(y, linear1, dropout, linear2));
     }
 }

@@ -18,18 +18,27 @@ import dev.cortado.nn.attention.MultiHeadAttention.Masks;
  * {@code linear1.*}, {@code linear2.*}, {@code norm1.*}, {@code norm2.*}.
  */
 public class TransformerEncoderLayer extends TransformerLayer {
+    private final MultiHeadAttention selfAttn;
+    private final Linear linear1;
+    private final Dropout dropout;
+    private final Linear linear2;
+    private final LayerNorm norm1;
+    private final LayerNorm norm2;
+    private final Dropout dropout1;
+    private final Dropout dropout2;
+
     public TransformerEncoderLayer(LayerConfig config, long seed) {
         super(config);
         int d = config.dModel();
-        registerModule("self_attn", new MultiHeadAttention.Builder(d, config.nHead()).dropout(config.dropout())
-                .build(Init.derive(seed, 0)));
-        registerModule("linear1", new Linear(d, config.dimFeedforward(), Init.derive(seed, 1)));
-        registerModule("dropout", new Dropout(config.dropout(), Init.derive(seed, 2)));
-        registerModule("linear2", new Linear(config.dimFeedforward(), d, Init.derive(seed, 3)));
-        registerModule("norm1", new LayerNorm(new int[] {d}, config.eps(), true));
-        registerModule("norm2", new LayerNorm(new int[] {d}, config.eps(), true));
-        registerModule("dropout1", new Dropout(config.dropout(), Init.derive(seed, 4)));
-        registerModule("dropout2", new Dropout(config.dropout(), Init.derive(seed, 5)));
+        selfAttn = registerModule("self_attn", new MultiHeadAttention.Builder(d, config.nHead())
+                .dropout(config.dropout()).build(Init.derive(seed, 0)));
+        linear1 = registerModule("linear1", new Linear(d, config.dimFeedforward(), Init.derive(seed, 1)));
+        dropout = registerModule("dropout", new Dropout(config.dropout(), Init.derive(seed, 2)));
+        linear2 = registerModule("linear2", new Linear(config.dimFeedforward(), d, Init.derive(seed, 3)));
+        norm1 = registerModule("norm1", new LayerNorm(new int[] {d}, config.eps(), true));
+        norm2 = registerModule("norm2", new LayerNorm(new int[] {d}, config.eps(), true));
+        dropout1 = registerModule("dropout1", new Dropout(config.dropout(), Init.derive(seed, 4)));
+        dropout2 = registerModule("dropout2", new Dropout(config.dropout(), Init.derive(seed, 5)));
     }
 
     @Override
@@ -40,8 +49,7 @@ public class TransformerEncoderLayer extends TransformerLayer {
     /** With a source mask and/or key-padding mask for the self-attention. */
     public Variable forward(Variable x, Masks masks) {
         checkModelInput("input", x);
-        MultiHeadAttention attn = (MultiHeadAttention) child("self_attn");
-        Variable h = sublayer(x, "norm1", "dropout1", y -> attn.forward(y, y, y, masks));
-        return sublayer(h, "norm2", "dropout2", this::feedForward);
+        Variable h = sublayer(x, norm1, dropout1, y -> selfAttn.forward(y, y, y, masks));
+        return sublayer(h, norm2, dropout2, y -> feedForward(y, linear1, dropout, linear2));
     }
 }

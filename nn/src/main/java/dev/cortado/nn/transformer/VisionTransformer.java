@@ -61,6 +61,11 @@ public class VisionTransformer extends Module {
     private final Config config;
     private final Variable classToken;
     private final Variable posEmbedding;
+    private final Conv2d patchEmbed;
+    private final Dropout dropout;
+    private final TransformerEncoder encoder;
+    private final LayerNorm norm;
+    private final Linear head;
 
     public VisionTransformer(Config config) {
         this.config = config;
@@ -68,18 +73,19 @@ public class VisionTransformer extends Module {
         int w = config.width();
         classToken = registerParameter("class_token", Tensor.zeros(1, 1, w));
         posEmbedding = registerParameter("pos_embedding", Init.normal(Init.derive(seed, 0), 0.02f, 1, config.patches() + 1, w));
-        registerModule("patch_embed", new Conv2d.Builder(config.channels(), w, config.patchSize())
+        patchEmbed = registerModule("patch_embed", new Conv2d.Builder(config.channels(), w, config.patchSize())
                 .stride(config.patchSize()).build(Init.derive(seed, 1)));
-        registerModule("dropout", new Dropout(config.dropout(), Init.derive(seed, 2)));
-        registerModule("encoder", new TransformerEncoder(config.layerConfig(), config.depth(), false, Init.derive(seed, 3)));
-        registerModule("norm", new LayerNorm(w));
-        registerModule("head", new Linear(w, config.numClasses(), Init.derive(seed, 4)));
+        dropout = registerModule("dropout", new Dropout(config.dropout(), Init.derive(seed, 2)));
+        encoder = registerModule("encoder", new TransformerEncoder(config.layerConfig(), config.depth(), false,
+                Init.derive(seed, 3)));
+        norm = registerModule("norm", new LayerNorm(w));
+        head = registerModule("head", new Linear(w, config.numClasses(), Init.derive(seed, 4)));
     }
 
     /** Logits {@code [B, numClasses]}. */
     @Override
     public Variable forward(Variable images) {
-        return child("head").forward(features(images));
+        return head.forward(features(images));
     }
 
     /** The normalised class token {@code [B, width]}: the image embedding before the head. */
@@ -87,11 +93,11 @@ public class VisionTransformer extends Module {
         int s = config.imageSize();
         checkInput("images", images, -1, config.channels(), s, s);
         int batch = images.size(0), w = config.width();
-        Variable patches = child("patch_embed").forward(images);                       // [B, w, S/p, S/p]
+        Variable patches = patchEmbed.forward(images);                       // [B, w, S/p, S/p]
         Variable tokens = ShapeOps.transpose(ShapeOps.flatten(patches, 2, 3), 1, 2);   // [B, N, w]
         Variable cls = ShapeOps.expand(classToken, batch, 1, w);
         Variable h = MathOps.add(JoinOps.cat(1, List.of(cls, tokens)), posEmbedding);
-        h = child("norm").forward(child("encoder").forward(child("dropout").forward(h)));
+        h = norm.forward(encoder.forward(dropout.forward(h)));
         return ShapeOps.select(h, 1, 0);
     }
 

@@ -28,7 +28,9 @@ class TransformerModulesTest {
         // Per layer: in_proj 3·8·8 + 24, out_proj 8·8 + 8, linear1 16·8 + 16, linear2 8·16 + 8, norms 2·16.
         long perLayer = 3 * 64 + 24 + 64 + 8 + 16 * 8 + 16 + 8 * 16 + 8 + 2 * 16;
         assertEquals(2 * perLayer + 16, encoder.parameterCount());
-        assertTrue(encoder.toString().contains("(self_attn): MultiHeadAttention(embed_dim=8, num_heads=2"));
+        // A module with children prints its extra text on the first indented line, as PyTorch does.
+        assertTrue(encoder.toString().contains("(self_attn): MultiHeadAttention(\n        embed_dim=8, num_heads=2"),
+                encoder.toString());
         Variable y = encoder.forward(Variable.constant(Tensor.randn(2, 3, 4, 8)));
         assertArrayEquals(new int[] {3, 4, 8}, y.shape());
     }
