@@ -92,6 +92,8 @@ class MatmulEquivalenceTest {
                 Arguments.of("broadcast batch dims", new int[] {3, 1, 13, 9}, new int[] {4, 9, 17}),
                 Arguments.of("equal batches", new int[] {6, 13, 50}, new int[] {6, 50, 35}),
                 Arguments.of("many small products", new int[] {64, 5, 7}, new int[] {64, 7, 3}),
+                Arguments.of("attention-sized products (small-product kernel)", new int[] {8, 50, 50}, new int[] {8, 50, 32}),
+                Arguments.of("small products, odd sides", new int[] {5, 3, 45, 61}, new int[] {5, 3, 61, 71}),
                 Arguments.of("K = 0", new int[] {2, 5, 0}, new int[] {0, 4}),
                 Arguments.of("M = 0", new int[] {0, 5}, new int[] {5, 4}),
                 Arguments.of("N = 0", new int[] {3, 5}, new int[] {2, 5, 0}),
@@ -115,6 +117,8 @@ class MatmulEquivalenceTest {
         compare(a, b, 14);
         // a broadcast over a middle batch dim (stride 0) next to real ones.
         compare(Tensor.randn(23, 2, 1, 8, 6).expand(2, 5, 8, 6), Tensor.randn(24, 2, 5, 6, 30), 6);
+        // Transposed A with a row-contiguous B (attention's dV = Pᵀ·dO) through the small-product kernel.
+        compare(Tensor.randn(25, 6, 50, 50).transpose(1, 2), Tensor.randn(26, 6, 50, 33), 50);
     }
 
     @Test

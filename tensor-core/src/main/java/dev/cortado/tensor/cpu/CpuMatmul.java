@@ -34,7 +34,15 @@ final class CpuMatmul {
         long flops = 2L * m * n * k;
         boolean batchParallel = batches >= parallel.threads() && flops < SMALL_PRODUCT_FLOPS;
         Parallel inner = batchParallel ? null : parallel;
-        Parallel.RangeTask products = (start, end) -> {
+        boolean small = batchParallel && SgemmSmall.fits(m, n, k, bs[2]);
+        Parallel.RangeTask products = small ? (start, end) -> {
+            for (int batch = start; batch < end; batch++) {
+                SgemmSmall.multiply(m, n, k,
+                        av, a.offset() + batch * as[0], as[1], as[2],
+                        bv, b.offset() + batch * bs[0], bs[1],
+                        cv, c.offset() + batch * cs[0], cs[1]);
+            }
+        } : (start, end) -> {
             for (int batch = start; batch < end; batch++) {
                 Sgemm.multiply(inner, m, n, k,
                         av, a.offset() + batch * as[0], as[1], as[2],
