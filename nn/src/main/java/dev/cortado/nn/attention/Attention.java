@@ -34,8 +34,11 @@ public final class Attention {
     public static Result scaledDotProduct(Variable q, Variable k, Variable v, float dropoutP, long seed,
                                           Tensor... masks) {
         int d = q.size(q.dim() - 1);
+        // Heads arrive as strided views; dense Q, Kᵀ and V let the batch of per-head products run as one
+        // batched matmul whose B operands have contiguous rows (the fast small-product path).
         Variable scaled = MathOps.mul(q, (float) (1 / Math.sqrt(d)));
-        Variable scores = LinalgOps.matmul(scaled, ShapeOps.transpose(k, -1, -2));
+        Variable keysT = ShapeOps.contiguous(ShapeOps.transpose(k, -1, -2));
+        Variable scores = LinalgOps.matmul(scaled, keysT);
         for (Tensor mask : masks) {
             scores = applyMask(scores, mask);
         }
@@ -43,7 +46,7 @@ public final class Attention {
         if (dropoutP > 0) {
             weights = DropoutOps.dropout(weights, dropoutP, seed);
         }
-        return new Result(LinalgOps.matmul(weights, v), weights);
+        return new Result(LinalgOps.matmul(weights, ShapeOps.contiguous(v)), weights);
     }
 
     private static Variable applyMask(Variable scores, Tensor mask) {
