@@ -2,7 +2,6 @@ package dev.cortado.autograd;
 
 import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.Tensor;
-import dev.cortado.tensor.backend.CompareOp;
 
 /** Inverted dropout with an explicit seed. */
 public final class DropoutOps {
@@ -11,8 +10,9 @@ public final class DropoutOps {
 
     /**
      * Zeroes each element with probability {@code p} and scales the rest by 1/(1 − p), so the expectation is
-     * unchanged; the same mask, scaled alike, multiplies the gradient. The mask comes from {@code seed}
-     * (one uniform draw per element), so a seed reproduces it exactly. p = 0 returns x itself.
+     * unchanged; the same mask, scaled alike, multiplies the gradient. The mask is a function of {@code seed}
+     * and each element's position (tensor-core's counter-based {@code Elementwise.dropout}), so backward
+     * regenerates it instead of saving it. p = 0 returns x itself.
      */
     public static Variable dropout(Variable x, float p, long seed) {
         if (!(p >= 0 && p < 1)) {
@@ -21,10 +21,7 @@ public final class DropoutOps {
         if (p == 0) {
             return x;
         }
-        Tensor keep = Elementwise.compare(CompareOp.GE, Tensor.rand(seed, x.shape()), p)
-                .to(dev.cortado.tensor.DType.FLOAT32);
-        Tensor scale = Elementwise.mul(keep, 1 / (1 - p));
-        return Node.record("dropout", Elementwise.mul(x.data(), scale), new Tensor[] {scale},
-                g -> new Tensor[] {Elementwise.mul(g, scale)}, x);
+        return Node.record("dropout", Elementwise.dropout(x.data(), p, seed), new Tensor[0],
+                g -> new Tensor[] {Elementwise.dropout(g, p, seed)}, x);
     }
 }

@@ -134,6 +134,22 @@ public final class Elementwise {
         return out;
     }
 
+    /**
+     * Inverted dropout: each element kept with probability 1 − p and scaled by 1/(1 − p), else 0. The mask
+     * is a function of {@code seed} and the element's row-major position only (see {@code Backend.dropout}),
+     * so calling this on the gradient with the same seed applies the same mask. Requires 0 ≤ p &lt; 1.
+     */
+    public static Tensor dropout(Tensor x, float p, long seed) {
+        requireFloat("dropout", x);
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout: probability must be in [0, 1), got " + p);
+        }
+        Tensor dense = x.contiguous();
+        Tensor out = Tensor.zeros(x.shape());
+        Backends.current().dropout(dense, p, seed, out);
+        return out;
+    }
+
     // ------------------------------------------------------------ binary
 
     /** {@code op(a, b)} with broadcasting (see {@link BinaryOp}). */

@@ -68,6 +68,18 @@ class ElementwiseEquivalenceTest {
         }
     }
 
+    @Test
+    void dropoutDrawsTheSameMaskInParallel() {
+        Tensor x = Tensor.randn(3, 300, 333);   // 99,900 elements: split over both threads
+        for (float p : new float[] {0f, 0.1f, 0.5f, 0.9f}) {
+            Tensor out = onBoth("dropout p=" + p, 0, 0, () -> Elementwise.dropout(x, p, 42));
+            // The mask is Tensor.rand(seed)'s stream: kept exactly where that draw is >= p.
+            Tensor kept = Elementwise.compare(CompareOp.GE, Tensor.rand(42, x.shape()), p);
+            onBoth("dropout mask p=" + p, 0, 0, () -> Elementwise.compare(CompareOp.NE, out, Tensor.scalar(0f)));
+            TensorAssert.assertSame(kept, Elementwise.compare(CompareOp.NE, out, Tensor.scalar(0f)), "mask p=" + p);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(BinaryOp.class)
     void binaryOpsWithBroadcasting(BinaryOp op) {

@@ -42,6 +42,14 @@ public interface Backend {
     /** {@code out = min(max(x, min), max)}; NaN stays NaN. x has out's shape. */
     void clamp(Tensor x, float min, float max, Tensor out);
 
+    /**
+     * Inverted dropout of a contiguous tensor: {@code out[i] = x[i] / (1 − p)} where element i is kept, else 0.
+     * Element i (row-major) is kept when {@code (float) u_i ≥ p}, u_i the i-th draw of
+     * {@code new SplittableRandom(seed).nextDouble()} ({@link dev.cortado.tensor.reference.ScalarMath#uniform}),
+     * so the mask depends only on seed and position: the same call on the gradient reproduces it.
+     */
+    void dropout(Tensor x, float p, long seed, Tensor out);
+
     /** {@code out = op(a, b)}; a and b are broadcast views with out's shape. */
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
 

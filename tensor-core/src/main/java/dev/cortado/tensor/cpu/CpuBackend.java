@@ -8,6 +8,7 @@ import dev.cortado.tensor.backend.Conv2dParams;
 import dev.cortado.tensor.backend.Pool2dParams;
 import dev.cortado.tensor.backend.ReduceOp;
 import dev.cortado.tensor.backend.UnaryOp;
+import dev.cortado.tensor.reference.ScalarMath;
 
 /**
  * The default backend: Vector API kernels ({@link Simd#FLOAT} species) spread over a fork-join pool.
@@ -96,6 +97,19 @@ public final class CpuBackend implements Backend {
     @Override
     public void compare(CompareOp op, Tensor a, Tensor b, Tensor out) {
         CpuElementwise.compare(parallel, op, a, b, out);
+    }
+
+    @Override
+    public void dropout(Tensor x, float p, long seed, Tensor out) {
+        float[] src = x.floatData();
+        float[] dst = out.floatData();
+        float scale = 1 / (1 - p);
+        // Each position draws its own number from the counter-based stream, so chunks run independently.
+        parallel.forRange(x.numel(), 1 << 14, (start, end) -> {
+            for (int i = start; i < end; i++) {
+                dst[out.offset() + i] = (float) ScalarMath.uniform(seed, i) >= p ? src[x.offset() + i] * scale : 0f;
+            }
+        });
     }
 
     @Override

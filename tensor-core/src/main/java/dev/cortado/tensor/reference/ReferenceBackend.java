@@ -41,6 +41,17 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
+    public void dropout(Tensor x, float p, long seed, Tensor out) {
+        float[] src = x.floatData();
+        float[] dst = out.floatData();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        float scale = 1 / (1 - p);
+        for (int i = 0; i < x.numel(); i++) {
+            dst[out.offset() + i] = (float) random.nextDouble() >= p ? src[x.offset() + i] * scale : 0f;
+        }
+    }
+
+    @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor gradIn) {
         ReferenceElementwise.unaryBackward(op, x, gradOut, gradIn);
     }

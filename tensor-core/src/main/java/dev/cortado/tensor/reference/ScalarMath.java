@@ -63,6 +63,23 @@ public final class ScalarMath {
         };
     }
 
+    /** SplittableRandom's increment for a generator made with {@code new SplittableRandom(seed)}. */
+    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+
+    /**
+     * The {@code index}-th (from 0) value of {@code new SplittableRandom(seed).nextDouble()}, computed
+     * directly: that generator's state after n + 1 steps is seed + (n + 1)·γ, and each output is the
+     * Stafford "mix13" finaliser of the state, top 53 bits scaled to [0, 1) (SplitMix64, Steele et al. 2014).
+     * Counter-based, so any element can be drawn independently (in parallel) and still match the stream.
+     */
+    public static double uniform(long seed, long index) {
+        long z = seed + (index + 1) * GOLDEN_GAMMA;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        z ^= z >>> 31;
+        return (z >>> 11) * 0x1.0p-53;
+    }
+
     /** min(max(x, lo), hi), keeping NaN. */
     public static float clamp(float x, float lo, float hi) {
         return Math.min(Math.max(x, lo), hi);
