@@ -101,15 +101,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor out) {
-        float[] src = x.floatData();
-        float[] dst = out.floatData();
-        float scale = 1 / (1 - p);
-        // Each position draws its own number from the counter-based stream, so chunks run independently.
-        parallel.forRange(x.numel(), 1 << 14, (start, end) -> {
-            for (int i = start; i < end; i++) {
-                dst[out.offset() + i] = (float) ScalarMath.uniform(seed, i) >= p ? src[x.offset() + i] * scale : 0f;
-            }
-        });
+        CpuDropout.dropout(parallel, x, p, seed, out);
     }
 
     @Override

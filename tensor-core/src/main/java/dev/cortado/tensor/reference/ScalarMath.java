@@ -64,7 +64,10 @@ public final class ScalarMath {
     }
 
     /** SplittableRandom's increment for a generator made with {@code new SplittableRandom(seed)}. */
-    private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+    public static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+    /** The two multipliers of SplitMix64's output finaliser ("mix13"). */
+    public static final long MIX_1 = 0xbf58476d1ce4e5b9L;
+    public static final long MIX_2 = 0x94d049bb133111ebL;
 
     /**
      * The {@code index}-th (from 0) value of {@code new SplittableRandom(seed).nextDouble()}, computed
@@ -73,11 +76,34 @@ public final class ScalarMath {
      * Counter-based, so any element can be drawn independently (in parallel) and still match the stream.
      */
     public static double uniform(long seed, long index) {
+        return uniformBits(seed, index) * 0x1.0p-53;
+    }
+
+    /** The 53 random bits behind {@link #uniform}: uniform(seed, i) = uniformBits(seed, i)·2⁻⁵³. */
+    public static long uniformBits(long seed, long index) {
         long z = seed + (index + 1) * GOLDEN_GAMMA;
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        z = (z ^ (z >>> 30)) * MIX_1;
+        z = (z ^ (z >>> 27)) * MIX_2;
         z ^= z >>> 31;
-        return (z >>> 11) * 0x1.0p-53;
+        return z >>> 11;
+    }
+
+    /**
+     * The least m with {@code (float) (m·2⁻⁵³) >= p}: since rounding to float is monotonic, a draw is kept
+     * by dropout exactly when its bits are at least this, so kernels compare integers instead of converting.
+     */
+    public static long keepThreshold(float p) {
+        long low = 0;
+        long high = 1L << 53;   // (float) 1.0 >= p for every p < 1
+        while (low < high) {
+            long mid = (low + high) >>> 1;
+            if ((float) (mid * 0x1.0p-53) >= p) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low;
     }
 
     /** min(max(x, lo), hi), keeping NaN. */
