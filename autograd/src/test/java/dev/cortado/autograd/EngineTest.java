@@ -123,4 +123,17 @@ class EngineTest {
         y.backward();
         assertClose(Tensor.full(3f, 2), p.grad(), 0, 0, "gradient through a only");
     }
+
+    @Test
+    void aBranchThatReceivesNoGradientIsReleasedWithoutRunning() {
+        // A custom op that passes nothing back (null) to an input that requires a gradient: the branch below
+        // it gets no gradient, is not run, and is still freed; the other path still reaches p.
+        Variable p = Variable.parameter(Tensor.full(2f, 2));
+        Variable branch = p.mul(p);
+        Variable blocked = Node.record("stop_gradient", branch.data(), new Tensor[0], g -> new Tensor[] {null}, branch);
+        Variable y = blocked.add(p.mul(3f)).sum();
+        y.backward();
+        assertClose(Tensor.full(3f, 2), p.grad(), 0, 0, "only the direct path contributes");
+        assertTrue(branch.creator().isReleased(), "the unreached branch is freed too");
+    }
 }
