@@ -29,6 +29,7 @@ public final class Clip {
         if (end.length != 1) {
             throw new TokenizerFormatException(file.toString(), "no added token " + END_OF_TEXT);
         }
-        return tokenizer.withTruncation(Truncation.of(CONTEXT_LENGTH)).withPadding(Padding.fixed(CONTEXT_LENGTH, end[0]));
+        return tokenizer.withTruncation(Truncation.of(CONTEXT_LENGTH))
+                .withPadding(Padding.fixed(CONTEXT_LENGTH, end[0]));
     }
 }

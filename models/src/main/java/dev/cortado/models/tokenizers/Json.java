@@ -50,11 +50,6 @@ record Json(String file, String path, JsonNode node) {
         return new Json(file, where(field), value);
     }
 
-    /** The field as an object, or {@code null} when absent or {@code null}. */
-    Json optionalObject(String field) throws TokenizerFormatException {
-        return isNull(field) ? null : object(field);
-    }
-
     /** Element {@code index} of the array field, which must be an object. */
     Json element(String field, int index) throws TokenizerFormatException {
         JsonNode value = array(field).get(index);

@@ -78,7 +78,8 @@ class TokenizerPartsTest {
     @Test
     void addedTokensAreCutOutLongestFirstAndStripWhiteSpace() {
         AddedTokens added = new AddedTokens(List.of(new AddedTokens.Token("<m>", 7, false, true, false),
-                new AddedTokens.Token("<mask>", 8, false, false, true), new AddedTokens.Token("x", 9, true, false, false)));
+                new AddedTokens.Token("<mask>", 8, false, false, true),
+                new AddedTokens.Token("x", 9, true, false, false)));
         List<AddedTokens.Segment> segments = added.split("A  <m> B <mask>  X", text -> text.toLowerCase());
         assertEquals(List.of(new AddedTokens.Segment("a", -1), new AddedTokens.Segment("<m>", 7),
                 new AddedTokens.Segment(" b ", -1), new AddedTokens.Segment("<mask>", 8),
