@@ -82,6 +82,10 @@ public final class OnnxModel {
         if (!proto.hasIrVersion() || proto.getIrVersion() <= 0 || !proto.hasGraph()) {
             throw new OnnxFormatException(file, "not an ONNX model (no ir_version or no graph)");
         }
+        if (proto.getIrVersion() >= 3 && proto.getOpsetImportCount() == 0) {
+            throw new OnnxFormatException(file, "has IR version " + proto.getIrVersion()
+                    + " but no opset_import (truncated?)");
+        }
         return new OnnxModel(file, proto);
     }
 
