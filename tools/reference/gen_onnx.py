@@ -6,6 +6,8 @@ Writes to models/src/test/resources/onnx/:
                   with subgraphs) whose initializers cover every element type Cortado reads, each both as
                   raw_data ("<type>_raw") and in its typed field ("<type>_typed")
   external.onnx   two initializers stored in external.bin at offsets 0 and 64 (the second with no length)
+  quantized.onnx  INT8 weights dequantized per channel (axis 0) and UINT8 weights per tensor by
+                  DequantizeLinear nodes whose inputs are initializers
   escape.onnx     an initializer whose external location is "../outside.bin"
 and models/src/test/resources/fixtures/onnx.json with the values Cortado must read: one case per
 initializer (args.dtype: the ONNX type; outputs.values: the tensor as Cortado holds it, float32 / int64 /
@@ -144,6 +146,29 @@ def simple_model(name, tensors):
     return helper.make_model(graph, producer_name="gen_onnx.py", opset_imports=[helper.make_opsetid("", 13)])
 
 
+def quantized_model(cases):
+    w_q = np.array([[-128, -1, 0, 127], [5, 6, 7, 8], [-3, 3, -9, 9]], dtype=np.int8)
+    w_scale = np.array([0.5, 0.25, 0.125], dtype=np.float32)
+    w_zero = np.array([0, 1, -2], dtype=np.int8)
+    u_q = np.array([[0, 128, 255], [1, 2, 3]], dtype=np.uint8)
+    u_scale = np.array(0.1, dtype=np.float32)
+    u_zero = np.array(128, dtype=np.uint8)
+    tensors = [numpy_helper.from_array(a, n) for a, n in [(w_q, "w_q"), (w_scale, "w_scale"), (w_zero, "w_zero"),
+                                                           (u_q, "u_q"), (u_scale, "u_scale"), (u_zero, "u_zero")]]
+    nodes = [helper.make_node("DequantizeLinear", ["w_q", "w_scale", "w_zero"], ["w"], axis=0),
+             helper.make_node("DequantizeLinear", ["u_q", "u_scale", "u_zero"], ["u"]),
+             helper.make_node("MatMul", ["u", "w"], ["y"])]
+    graph = helper.make_graph(nodes, "quantized", [], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 4])],
+                              initializer=tensors)
+    # DequantizeLinear: y = (x - zero_point) * scale, computed as ONNX Runtime does (float32 product).
+    w = (w_q.astype(np.int32) - w_zero[:, None]).astype(np.float32) * w_scale[:, None]
+    u = (u_q.astype(np.int32) - u_zero.astype(np.int32)).astype(np.float32) * u_scale
+    for name, value in (("w", w), ("u", u)):
+        cases.append({"name": "dequantized_" + name, "op": "dequantize", "args": {"dtype": "FLOAT"}, "inputs": {},
+                      "outputs": {"values": encode(torch.from_numpy(value))}})
+    return helper.make_model(graph, producer_name="gen_onnx.py", opset_imports=[helper.make_opsetid("", 13)])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     protos, cases = initializers()
@@ -161,10 +186,11 @@ def main():
     for name, value in (("first", first), ("second", second)):
         cases.append({"name": "external_" + name, "op": "external", "args": {"dtype": "FLOAT"}, "inputs": {},
                       "outputs": {"values": encode(torch.from_numpy(value))}})
+    onnx.save(quantized_model(cases), os.path.join(OUT, "quantized.onnx"))
     onnx.save(simple_model("escape", [external("leak", "../outside.bin", 0, 16)]),
               os.path.join(OUT, "escape.onnx"))
     write("onnx.json", cases, module="models")
-    print("wrote dtypes.onnx, external.onnx (+ external.bin), escape.onnx to", os.path.relpath(OUT))
+    print("wrote dtypes.onnx, external.onnx (+ external.bin), quantized.onnx, escape.onnx to", os.path.relpath(OUT))
 
 
 if __name__ == "__main__":

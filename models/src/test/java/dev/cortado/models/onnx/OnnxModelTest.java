@@ -125,4 +125,27 @@ class OnnxModelTest {
                 e.getMessage());
         assertEquals(resource("escape.onnx"), e.file());
     }
+
+    @Test
+    void quantizedInitializersKeepTheirRawValuesAndDequantizePerChannelAndPerTensor() {
+        OnnxModel model = OnnxModel.load(resource("quantized.onnx"));
+        OnnxTensor raw = model.graph().initializer("w_q");
+        assertEquals(OnnxDataType.INT8, raw.dataType());
+        assertArrayEquals(new long[] {-128, -1, 0, 127}, raw.values().select(0, 0).toLongArray());
+        assertEquals(255, model.graph().initializer("u_q").values().getLong(0, 2), "UINT8 zero-extended");
+
+        Map<String, OnnxTensor> weights = Dequantization.constantWeights(model.graph());
+        assertEquals(List.of("w", "u"), List.copyOf(weights.keySet()));
+        int checked = 0;
+        for (Fixtures.Case c : Fixtures.load("onnx.json")) {
+            if (c.op().equals("dequantize")) {
+                String name = c.name().substring("dequantized_".length());
+                // Exact: (x - zero point) is a small integer and one float32 product rounds like numpy's.
+                TensorAssert.assertSame(c.output("values"), weights.get(name).values(), c.name());
+                assertEquals(OnnxDataType.FLOAT, weights.get(name).dataType());
+                checked++;
+            }
+        }
+        assertEquals(2, checked);
+    }
 }
