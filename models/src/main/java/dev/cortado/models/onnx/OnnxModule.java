@@ -107,7 +107,8 @@ public final class OnnxModule extends Module {
     private static void checkType(String what, OnnxValueInfo value, List<String> problems) {
         if (value.kind() != OnnxValueInfo.Kind.TENSOR && value.kind() != OnnxValueInfo.Kind.UNKNOWN) {
             problems.add(what + " '" + value.name() + "': " + value.kind() + " values are not supported");
-        } else if (value.elementType() != OnnxDataType.UNDEFINED && !value.elementType().isSupported()) {
+        } else if (value.elementType() == OnnxDataType.BFLOAT16 || value.elementType() != OnnxDataType.UNDEFINED
+                && !value.elementType().isSupported()) {
             problems.add(what + " '" + value.name() + "': element type " + value.elementType() + " is not supported");
         }
     }

@@ -8,6 +8,7 @@ import dev.cortado.autograd.PoolOps;
 import dev.cortado.autograd.ShapeOps;
 import dev.cortado.autograd.Variable;
 import dev.cortado.models.onnx.OnnxNode;
+import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Shapes;
 import dev.cortado.tensor.backend.Conv2dParams;
 import dev.cortado.tensor.backend.Pool2dParams;
@@ -70,7 +71,11 @@ final class ConvOnnxOps {
 
             @Override
             public List<Variable> apply(OnnxNode node, List<Variable> in, long opset) {
-                Variable x = Values.requireFloat(node, input(node, in, 0), "X");
+                Variable input = input(node, in, 0);
+                // Integer max pooling runs in float (exact for |values| < 2^24) and converts back.
+                boolean integer = max && input.data().dtype() == DType.INT64;
+                Variable x = integer ? Values.constant(input.data().to(DType.FLOAT32))
+                        : Values.requireFloat(node, input, "X");
                 boolean oneD = checkRank(node, x);
                 int[] k = pair(node.intsAttribute("kernel_shape", null), null, oneD, 1);
                 int[] stride = pair(node.intsAttribute("strides", null), null, oneD, 1);
@@ -81,7 +86,8 @@ final class ConvOnnxOps {
                         node.intAttribute("count_include_pad", 0) != 0);
                 Variable x2 = oneD ? ShapeOps.unsqueeze(x, 2) : x;
                 Variable y = max ? PoolOps.maxPool2d(x2, params) : PoolOps.avgPool2d(x2, params);
-                return one(oneD ? ShapeOps.squeeze(y, 2) : y);
+                y = oneD ? ShapeOps.squeeze(y, 2) : y;
+                return one(integer ? Values.constant(y.data().to(DType.INT64)) : y);
             }
         };
     }

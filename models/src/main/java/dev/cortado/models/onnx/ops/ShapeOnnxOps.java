@@ -26,11 +26,20 @@ final class ShapeOnnxOps {
 
     static void register(OnnxOpRegistry r) {
         r.add("Identity", 1, (node, in, opset) -> one(input(node, in, 0)));
-        r.add("Dropout", 7, (node, in, opset) -> {
-            // Inference: the identity; the optional mask output is all true.
-            Variable x = input(node, in, 0);
-            return node.outputs().size() > 1 ? List.of(x, Values.constant(Tensor.fromBooleans(
-                    trues(x.data().numel()), x.shape()))) : one(x);
+        r.add("Dropout", 7, new OnnxOp() {
+            @Override
+            public String refusal(OnnxNode node, long opset) {
+                // A training_mode input asks for random masks, which cannot match another runtime's.
+                return node.inputs().size() > 2 && !node.inputs().get(2).isEmpty() ? "training_mode input" : null;
+            }
+
+            @Override
+            public List<Variable> apply(OnnxNode node, List<Variable> in, long opset) {
+                // Inference: the identity; the optional mask output is all true.
+                Variable x = input(node, in, 0);
+                return node.outputs().size() > 1 ? List.of(x, Values.constant(Tensor.fromBooleans(
+                        trues(x.data().numel()), x.shape()))) : one(x);
+            }
         });
         r.add("Shape", 1, (node, in, opset) -> {
             int[] shape = input(node, in, 0).shape();
@@ -45,7 +54,10 @@ final class ShapeOnnxOps {
         r.add("Reshape", 5, ShapeOnnxOps::reshape);
         r.add("Flatten", 9, (node, in, opset) -> {
             Variable x = input(node, in, 0);
-            int axis = Values.normalizeAxis(node, node.intAttribute("axis", 1), x.dim() + 1);
+            long axisAttribute = node.intAttribute("axis", 1);
+            // axis may equal the rank (everything in the outer dim); negatives count from the rank.
+            int axis = Values.normalizeAxis(node, axisAttribute < 0 ? axisAttribute + x.dim() : axisAttribute,
+                    x.dim() + 1);
             int outer = Shapes.numel(Arrays.copyOfRange(x.shape(), 0, axis));
             return one(ShapeOps.reshape(x, outer, x.data().numel() / Math.max(outer, 1)));
         });
