@@ -16,7 +16,8 @@ public final class Cortado {
     }
 
     private static final Map<String, Command> COMMANDS = new TreeMap<>(Map.of(
-            "devices", new Command("list the compute backends and devices Cortado can use", Devices::run)));
+            "devices", new Command("list the compute backends and devices Cortado can use", Devices::run),
+            "onnx-test", new Command("run ONNX backend test cases: onnx-test DIR…", OnnxTest::run)));
 
     private Cortado() {
     }

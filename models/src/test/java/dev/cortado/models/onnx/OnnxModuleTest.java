@@ -1,0 +1,102 @@
+package dev.cortado.models.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.autograd.ReductionOps;
+import dev.cortado.autograd.Variable;
+import dev.cortado.models.onnx.ops.OnnxOpRegistry;
+import dev.cortado.tensor.Elementwise;
+import dev.cortado.tensor.LinearAlgebra;
+import dev.cortado.tensor.Tensor;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** A tiny graph y = Relu(x·W + b) run as a module: parameters, gradients, a training step, load errors. */
+class OnnxModuleTest {
+    private static OnnxValueInfo tensor(String name, long... dims) {
+        return new OnnxValueInfo(name, OnnxValueInfo.Kind.TENSOR, OnnxDataType.FLOAT,
+                java.util.Arrays.stream(dims).mapToObj(d -> new OnnxValueInfo.Dim(d, "")).toList(), true);
+    }
+
+    private static OnnxNode node(String op, List<String> inputs, String output) {
+        return new OnnxNode(op + "_0", op, "", inputs, List.of(output), Map.of());
+    }
+
+    private static OnnxGraph mlp(String activation) {
+        Map<String, OnnxTensor> initializers = Map.of(
+                "fc/W", new OnnxTensor("fc/W", OnnxDataType.FLOAT, Tensor.randn(1, 4, 3)),
+                "fc.b", new OnnxTensor("fc.b", OnnxDataType.FLOAT, Tensor.randn(2, 3)));
+        List<OnnxNode> nodes = List.of(node("MatMul", List.of("x", "fc/W"), "h"),
+                node("Add", List.of("h", "fc.b"), "z"), node(activation, List.of("z"), "y"));
+        return new OnnxGraph("mlp", nodes, List.of(tensor("x", 5, 4)), List.of(tensor("y", 5, 3)), List.of(),
+                initializers);
+    }
+
+    @Test
+    void initializersAreTrainableParameters() {
+        OnnxModule module = new OnnxModule(mlp("Relu"), 17, OnnxOpRegistry.standard());
+        assertEquals(List.of("fc_W", "fc_b"), module.namedParameters().keySet().stream().sorted().toList());
+        Variable w = module.parameter("fc/W");
+        Variable b = module.parameter("fc.b");
+        Tensor x = Tensor.randn(3, 5, 4);
+        Tensor wBefore = w.data().copy();
+
+        Variable loss = ReductionOps.sum(module.run(Map.of("x", Variable.constant(x))).get("y"));
+        loss.backward();
+
+        // loss = Σ relu(x·W + b): dL/dz = [z > 0], dW = xᵀ·[z > 0], db = Σ_rows [z > 0] (exact: 0/1 sums).
+        Tensor z = Elementwise.add(LinearAlgebra.matmul(x, w.data()), b.data());
+        Tensor active = Elementwise.gt(z, Tensor.scalar(0f)).to(dev.cortado.tensor.DType.FLOAT32);
+        assertArrayEquals(LinearAlgebra.matmul(x.t(), active).toFloatArray(), w.grad().toFloatArray(), 1e-5f);
+        assertArrayEquals(dev.cortado.tensor.Reductions.sum(active, new int[] {0}, false).toFloatArray(),
+                b.grad().toFloatArray(), 1e-6f);
+
+        // A manual SGD step changes the weights and lowers the loss.
+        float lr = 0.1f;
+        for (Variable p : module.parameters()) {
+            p.data().copyFrom(Elementwise.sub(p.data(), Elementwise.mul(p.grad(), lr)));
+        }
+        assertFalse(java.util.Arrays.equals(wBefore.toFloatArray(), w.data().toFloatArray()));
+        float after = ReductionOps.sum(module.run(Map.of("x", Variable.constant(x))).get("y")).data().item();
+        assertTrue(after < loss.data().item(), after + " < " + loss.data().item());
+
+        module.freeze("fc_W");
+        assertEquals(3, module.trainableParameterCount());
+    }
+
+    @Test
+    void unsupportedOpsAreAllListedAtLoad() {
+        OnnxGraph graph = mlp("NoSuchOp");
+        List<OnnxNode> nodes = new java.util.ArrayList<>(graph.nodes());
+        nodes.set(0, node("Einsum2", List.of("x", "fc/W"), "h"));
+        OnnxGraph twoBad = new OnnxGraph("bad", nodes, graph.inputs(), graph.outputs(), List.of(),
+                graph.initializers());
+        UnsupportedOnnxOpException e = assertThrows(UnsupportedOnnxOpException.class,
+                () -> new OnnxModule(twoBad, 17, OnnxOpRegistry.standard()));
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("Einsum2 node 'Einsum2_0'") && e.getMessage().contains("NoSuchOp"));
+    }
+
+    @Test
+    void wrongInputShapeAndUnsortedGraphFailClearly() {
+        OnnxModule module = new OnnxModule(mlp("Relu"), 17, OnnxOpRegistry.standard());
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> module.run(Map.of("x", Variable.constant(Tensor.zeros(5, 7)))));
+        assertTrue(shape.getMessage().contains("input 'x' must have shape [5, 4], got [5, 7]"), shape.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> module.run(Map.of()));
+
+        OnnxGraph graph = mlp("Relu");
+        OnnxGraph reversed = new OnnxGraph("unsorted", graph.nodes().reversed(), graph.inputs(), graph.outputs(),
+                List.of(), graph.initializers());
+        IllegalArgumentException order = assertThrows(IllegalArgumentException.class,
+                () -> new OnnxModule(reversed, 17, OnnxOpRegistry.standard()));
+        assertTrue(order.getMessage().contains("topologically"), order.getMessage());
+    }
+}
