@@ -16,7 +16,9 @@ public final class Cortado {
     }
 
     private static final Map<String, Command> COMMANDS = new TreeMap<>(Map.of(
-            "devices", new Command("list the compute backends and devices Cortado can use", Devices::run)));
+            "devices", new Command("list the compute backends and devices Cortado can use", Devices::run),
+            "embed", new Command("sentence embeddings (JSON) from a BERT-style ONNX model and its tokenizer.json",
+                    Embed::run)));
 
     private Cortado() {
     }
