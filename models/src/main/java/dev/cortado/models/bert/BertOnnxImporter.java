@@ -111,12 +111,17 @@ public final class BertOnnxImporter {
                 ignored.add(name + " (" + init.dataType() + ": a shape or index constant, not a weight)");
                 continue;
             }
+            if (init.values().numel() == 1) {
+                ignored.add(name + " (a scalar constant, e.g. a LayerNorm epsilon or the attention scale)");
+                continue;
+            }
             if (name.startsWith(POOLER)) {
                 ignored.add(name + " (BertModel has no pooler; sentence embeddings mean-pool the hidden states)");
                 continue;
             }
-            Placement placement = name.contains(".") && !name.startsWith("onnx::") ? new Placement(name, false)
-                    : place(name);
+            // Hugging Face names are kept as they are; exporter-made names (onnx::MatMul_885, /scope/...) are placed.
+            boolean named = name.contains(".") && !name.startsWith("onnx::") && !name.startsWith("/");
+            Placement placement = named ? new Placement(name, false) : place(name);
             if (placement == null) {
                 unmapped.add(name + " " + Arrays.toString(init.shape()) + " (no consumer that identifies it)");
                 continue;

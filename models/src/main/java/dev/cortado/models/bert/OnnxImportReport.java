@@ -10,7 +10,7 @@ import java.util.Map;
  * @param unmapped        initializers that carry weights the importer could not place, with the reason
  * @param unfilled        model keys that no initializer filled (they keep their random initialisation)
  * @param shapeMismatches {@code "key: model [..] vs onnx name [..]"}, and keys claimed by two initializers
- * @param ignored         initializers that are known not to be model weights (shape constants, the
+ * @param ignored         initializers that are known not to be model weights (shape and scalar constants, the
  *                        {@code position_ids} buffer, the unused pooler), with the reason
  */
 public record OnnxImportReport(Map<String, String> mapped, List<String> unmapped, List<String> unfilled,
