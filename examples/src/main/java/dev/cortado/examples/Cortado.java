@@ -17,7 +17,9 @@ public final class Cortado {
 
     private static final Map<String, Command> COMMANDS = new TreeMap<>(Map.of(
             "devices", new Command("list the compute backends and devices Cortado can use", Devices::run),
-            "onnx-test", new Command("run ONNX backend test cases: onnx-test DIR…", OnnxTest::run)));
+            "onnx-test", new Command("run ONNX backend test cases: onnx-test DIR…", OnnxTest::run),
+            "embed", new Command("sentence embeddings (JSON) from a BERT-style ONNX model and its tokenizer.json",
+                    Embed::run)));
 
     private Cortado() {
     }
