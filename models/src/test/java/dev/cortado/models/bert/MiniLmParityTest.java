@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.cortado.autograd.NoGrad;
+import dev.cortado.autograd.Variable;
 import dev.cortado.models.onnx.OnnxModel;
+import dev.cortado.models.onnx.OnnxModule;
 import dev.cortado.models.tokenizers.Encoding;
 import dev.cortado.models.tokenizers.Padding;
 import dev.cortado.models.tokenizers.Tokenizer;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * all-MiniLM-L6-v2 imported through {@link BertOnnxImporter} against ONNX Runtime running the same file:
+ * all-MiniLM-L6-v2, both ways in (imported through {@link BertOnnxImporter} into {@link BertModel}, and run
+ * as a generic {@link OnnxModule}), against ONNX Runtime running the same file:
  * 20 varied sentences tokenized by the real tokenizer.json into one padded batch, mean-pooled and
  * L2-normalised on both sides; each sentence's embeddings must have cosine similarity ≥ 0.9999.
  */
@@ -95,28 +99,53 @@ class MiniLmParityTest {
         assertEquals(5 * 16, report.unmapped().size(), report.toString());
     }
 
+    /** The 20 sentences as one batch padded to the longest: ids, type ids and mask, INT64 [rows, length]. */
+    private record Batch(Tensor ids, Tensor types, Tensor mask) {
+        static Batch of(List<Encoding> encodings) {
+            int rows = encodings.size();
+            int length = encodings.get(0).length();
+            long[] ids = new long[rows * length];
+            long[] types = new long[rows * length];
+            long[] mask = new long[rows * length];
+            for (int b = 0; b < rows; b++) {
+                Encoding encoding = encodings.get(b);
+                for (int t = 0; t < length; t++) {
+                    ids[b * length + t] = encoding.ids()[t];
+                    types[b * length + t] = encoding.typeIds()[t];
+                    mask[b * length + t] = encoding.attentionMask()[t];
+                }
+            }
+            return new Batch(Tensor.fromLongs(ids, rows, length), Tensor.fromLongs(types, rows, length),
+                    Tensor.fromLongs(mask, rows, length));
+        }
+    }
+
     @Test
     void sentenceEmbeddingsMatchOnnxRuntime() throws OrtException {
-        List<Encoding> batch = tokenizer.encodeBatch(SENTENCES);
-        int rows = batch.size();
-        int length = batch.get(0).length();
-        long[] ids = new long[rows * length];
-        long[] types = new long[rows * length];
-        long[] mask = new long[rows * length];
-        for (int b = 0; b < rows; b++) {
-            Encoding encoding = batch.get(b);
-            for (int t = 0; t < length; t++) {
-                ids[b * length + t] = encoding.ids()[t];
-                types[b * length + t] = encoding.typeIds()[t];
-                mask[b * length + t] = encoding.attentionMask()[t];
-            }
-        }
-        BertModel model = imported.model();
-        Tensor maskTensor = Tensor.fromLongs(mask, rows, length);
-        float[] ours = BertModel.meanPool(model.forward(Tensor.fromLongs(ids, rows, length),
-                Tensor.fromLongs(types, rows, length), maskTensor), maskTensor).data().toFloatArray();
-        float[][] theirs = onnxRuntime(ids, types, mask, rows, length);
+        Batch batch = Batch.of(tokenizer.encodeBatch(SENTENCES));
+        Variable hidden = imported.model().forward(batch.ids(), batch.types(), batch.mask());
+        assertMatchesOnnxRuntime("BertModel", BertModel.meanPool(hidden, batch.mask()), batch);
+    }
 
+    /** The other way in: the same file run node by node by the generic graph module. */
+    @Test
+    void graphModuleEmbeddingsMatchOnnxRuntime() throws OrtException {
+        Batch batch = Batch.of(tokenizer.encodeBatch(SENTENCES));
+        OnnxModule module = new OnnxModule(onnx);
+        try (var scope = NoGrad.enter()) {
+            Map<String, Variable> outputs = module.run(Map.of("input_ids", Variable.constant(batch.ids()),
+                    "attention_mask", Variable.constant(batch.mask()), "token_type_ids", Variable.constant(batch.types())));
+            Variable hidden = outputs.get(onnx.graph().outputs().get(0).name());
+            assertMatchesOnnxRuntime("OnnxModule", BertModel.meanPool(hidden, batch.mask()), batch);
+        }
+    }
+
+    private static void assertMatchesOnnxRuntime(String what, Variable pooled, Batch batch) throws OrtException {
+        int rows = batch.ids().size(0);
+        int length = batch.ids().size(1);
+        float[] ours = pooled.data().toFloatArray();
+        float[][] theirs = onnxRuntime(batch.ids().toLongArray(), batch.types().toLongArray(),
+                batch.mask().toLongArray(), rows, length);
         int width = theirs[0].length;
         double worst = 1;
         for (int b = 0; b < rows; b++) {
@@ -132,10 +161,10 @@ class MiniLmParityTest {
             }
             double cosine = dot / Math.sqrt(normOurs * normTheirs);
             worst = Math.min(worst, cosine);
-            assertTrue(cosine >= MIN_COSINE, "sentence " + b + " '" + SENTENCES.get(b) + "': cosine " + cosine);
+            assertTrue(cosine >= MIN_COSINE, what + ", sentence " + b + " '" + SENTENCES.get(b) + "': cosine " + cosine);
         }
-        System.out.printf("MiniLM vs ONNX Runtime, %d sentences padded to %d tokens: worst cosine 1 - %.2e%n",
-                rows, length, 1 - worst);
+        System.out.printf("MiniLM %s vs ONNX Runtime, %d sentences padded to %d tokens: worst cosine 1 - %.2e%n",
+                what, rows, length, 1 - worst);
     }
 
     /** ONNX Runtime's last hidden state for the batch, mean-pooled over the mask and L2-normalised. */
