@@ -72,6 +72,20 @@ class OnnxModuleTest {
     }
 
     @Test
+    void trainedWeightsExportAsSafetensorsAndLoadBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        OnnxModule trained = new OnnxModule(mlp("Relu"), 17, OnnxOpRegistry.standard());
+        trained.parameter("fc/W").data().copyFrom(Tensor.randn(9, 4, 3));   // as if trained
+        java.nio.file.Path file = dir.resolve("mlp.safetensors");
+        dev.cortado.nn.io.Safetensors.save(trained, file);
+
+        OnnxModule fresh = new OnnxModule(mlp("Relu"), 17, OnnxOpRegistry.standard());
+        dev.cortado.nn.io.Safetensors.load(fresh, file, true);
+        assertArrayEquals(trained.parameter("fc/W").data().toFloatArray(), fresh.parameter("fc/W").data().toFloatArray());
+        assertArrayEquals(trained.parameter("fc.b").data().toFloatArray(), fresh.parameter("fc.b").data().toFloatArray());
+    }
+
+    @Test
     void unsupportedOpsAreAllListedAtLoad() {
         OnnxGraph graph = mlp("NoSuchOp");
         List<OnnxNode> nodes = new java.util.ArrayList<>(graph.nodes());
