@@ -117,6 +117,10 @@ class MatmulEquivalenceTest {
         compare(a, b, 14);
         // a broadcast over a middle batch dim (stride 0) next to real ones.
         compare(Tensor.randn(23, 2, 1, 8, 6).expand(2, 5, 8, 6), Tensor.randn(24, 2, 5, 6, 30), 6);
+        // Few rows times a transposed weight (a linear layer on a short batch): the dot-product kernel, with
+        // 8-row blocks, a remainder row and a k that is not a multiple of any vector width.
+        compare(Tensor.randn(27, 19, 387), Tensor.randn(28, 205, 387).t(), 387);
+        compare(Tensor.randn(29, 2, 8, 37), Tensor.randn(30, 29, 37).t(), 37);
         // Transposed A with a row-contiguous B (attention's dV = Pᵀ·dO) through the small-product kernel.
         compare(Tensor.randn(25, 6, 50, 50).transpose(1, 2), Tensor.randn(26, 6, 50, 33), 50);
     }

@@ -81,6 +81,11 @@ public final class Sgemm {
             return;
         }
         boolean threaded = parallel != null && parallel.threads() > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
+        if (SgemmShort.fits(m, k, aColStride, bRowStride)) {
+            SgemmShort.multiply(threaded ? parallel : null, m, n, k, a, aOff, aRowStride, b, bOff, bColStride,
+                    c, cOff, ldc, accumulate);
+            return;
+        }
         Parallel workers = threaded ? parallel : null;
         int threads = threaded ? parallel.threads() : 1;
         Operands o = new Operands(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
