@@ -58,11 +58,10 @@ public class Linear extends Module {
             throw new IllegalArgumentException(path() + " (Linear): LoRA rank must be positive, got " + rank);
         }
         Dropout drop = new Dropout(dropout, Init.derive(seed, 1));
-        Variable a = registerParameter("lora_A",
-                Init.kaimingUniform(Init.derive(seed, 0), inFeatures, Math.sqrt(5), rank, inFeatures));
+        Variable a = registerParameter("lora_A", LoRAAdapter.initialA(rank, inFeatures, Init.derive(seed, 0)));
         Variable b = registerParameter("lora_B", Tensor.zeros(outFeatures, rank));
         registerModule("lora_dropout", drop);
-        lora = new LoRAAdapter(this, rank, alpha, a, b, drop);
+        lora = new LoRAAdapter(this, "LoRA", weight, false, alpha, a, b, drop);
         return lora;
     }
 

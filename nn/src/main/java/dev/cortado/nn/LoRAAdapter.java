@@ -7,8 +7,10 @@ import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.LinearAlgebra;
 import dev.cortado.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
- * A low-rank adapter (LoRA, Hu et al. 2021) owned by one {@link Linear}, made by
+ * A low-rank adapter (LoRA, Hu et al. 2021) on one weight. In a {@link Linear}, made by
  * {@link Linear#enableLoRA}: the layer computes y = x·Wᵀ + b + (dropout(x)·Aᵀ·Bᵀ)·α/r for x {@code [..., in]},
  * with A {@code [r, in]} (Kaiming-uniform with a = √5, as PEFT) and B {@code [out, r]} (zeros, so the
  * layer starts exactly as it was). A, B and the dropout are registered on the Linear itself, so the keys are
@@ -20,9 +22,16 @@ import dev.cortado.tensor.Tensor;
  * It keeps a copy of the unmerged W, which {@link #unmerge()} writes back, so the round trip is exact, bit for
  * bit, at the cost of one copy of W while merged. W is not meant to change while merged: unmerge restores
  * it as it was at merge time.
+ *
+ * <p>Other owners (an ONNX graph's MatMul weights) build one with the public constructor: they register
+ * A, B and the dropout themselves, and W may be stored {@code [in, out]} ({@code weightInOut}), in which case
+ * merge adds ΔWᵀ; the forward branch is the same.
  */
 public final class LoRAAdapter {
-    private final Linear linear;
+    private final Module owner;
+    private final String label;
+    private final Variable weight;
+    private final boolean weightInOut;
     private final int rank;
     private final float alpha;
     private final Variable loraA;
@@ -30,17 +39,41 @@ public final class LoRAAdapter {
     private final Dropout dropout;
     private Tensor unmergedWeight;
 
-    LoRAAdapter(Linear linear, int rank, float alpha, Variable loraA, Variable loraB, Dropout dropout) {
-        this.linear = linear;
-        this.rank = rank;
+    /**
+     * @param owner       the module that registered A, B and the dropout (its path names the adapter in errors)
+     * @param label       what the adapter is, for errors, e.g. {@code "LoRA"}
+     * @param weight      W, {@code [out, in]}, or {@code [in, out]} when {@code weightInOut}
+     * @param loraA       A {@code [r, in]}, initialised with {@link #initialA}
+     * @param loraB       B {@code [out, r]}, initialised to zeros
+     * @param dropout     applied to the adapter's input
+     */
+    public LoRAAdapter(Module owner, String label, Variable weight, boolean weightInOut, float alpha,
+                       Variable loraA, Variable loraB, Dropout dropout) {
+        int[] w = weight.shape();
+        if (w.length != 2 || loraA.dim() != 2 || loraB.dim() != 2 || loraA.size(1) != w[weightInOut ? 0 : 1]
+                || loraB.size(0) != w[weightInOut ? 1 : 0] || loraB.size(1) != loraA.size(0)) {
+            throw new IllegalArgumentException(owner.path() + " (" + label + "): A " + Arrays.toString(
+                    loraA.shape()) + " and B " + Arrays.toString(loraB.shape()) + " do not fit W "
+                    + Arrays.toString(weight.shape()) + (weightInOut ? " [in, out]" : " [out, in]"));
+        }
+        this.owner = owner;
+        this.label = label;
+        this.weight = weight;
+        this.weightInOut = weightInOut;
+        this.rank = loraA.size(0);
         this.alpha = alpha;
         this.loraA = loraA;
         this.loraB = loraB;
         this.dropout = dropout;
     }
 
+    /** A's initial value {@code [r, in]}: Kaiming-uniform with a = √5, as PEFT. */
+    public static Tensor initialA(int rank, int inFeatures, long seed) {
+        return Init.kaimingUniform(seed, inFeatures, Math.sqrt(5), rank, inFeatures);
+    }
+
     /** y + (dropout(x)·Aᵀ·Bᵀ)·α/r, or {@code y} itself once merged; x {@code [..., in]}, y {@code [..., out]}. */
-    Variable addTo(Variable y, Variable x) {
+    public Variable addTo(Variable y, Variable x) {
         if (isMerged()) {
             return y;
         }
@@ -48,22 +81,22 @@ public final class LoRAAdapter {
         return MathOps.add(y, MathOps.mul(LinalgOps.linear(down, loraB, null), scaling()));   // [..., out]
     }
 
-    /** W ← W + B·A·α/r; the forward then costs what the plain Linear costs. */
+    /** W ← W + ΔW (W + ΔWᵀ when W is {@code [in, out]}); the forward then costs what the plain op costs. */
     public void merge() {
         if (isMerged()) {
-            throw new IllegalStateException(linear.path() + " (LoRA): already merged");
+            throw new IllegalStateException(owner.path() + " (" + label + "): already merged");
         }
-        Tensor weight = linear.weight().data();
-        unmergedWeight = weight.copy();
-        weight.copyFrom(Elementwise.add(weight, delta()));
+        Tensor w = weight.data();
+        unmergedWeight = w.copy();
+        w.copyFrom(Elementwise.add(w, weightInOut ? delta().t() : delta()));
     }
 
     /** Writes back the weight saved by {@link #merge()}: exactly the values W had before it. */
     public void unmerge() {
         if (!isMerged()) {
-            throw new IllegalStateException(linear.path() + " (LoRA): not merged");
+            throw new IllegalStateException(owner.path() + " (" + label + "): not merged");
         }
-        linear.weight().data().copyFrom(unmergedWeight);
+        weight.data().copyFrom(unmergedWeight);
         unmergedWeight = null;
     }
 

@@ -2,6 +2,9 @@ package dev.cortado.models.onnx;
 
 import dev.cortado.autograd.Variable;
 import dev.cortado.models.onnx.ops.OnnxOpRegistry;
+import dev.cortado.nn.Dropout;
+import dev.cortado.nn.Init;
+import dev.cortado.nn.LoRAAdapter;
 import dev.cortado.nn.Module;
 import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Shapes;
@@ -26,6 +29,7 @@ import java.util.Set;
  * parameter. At construction the graph is checked: nodes must be in topological order, and every node's
  * operator must be supported (in the default domain, from its first supported opset, with the attribute
  * variant handled) — otherwise one {@link UnsupportedOnnxOpException} lists every offending node.
+ * {@link OnnxLoRA} adds low-rank adapters to MatMul/Gemm weights.
  *
  * <pre>{@code
  * OnnxModule m = new OnnxModule(OnnxModel.load(Path.of("model.onnx")));
@@ -38,6 +42,7 @@ public final class OnnxModule extends Module {
     private final List<OnnxOpRegistry.Entry> ops;
     private final Map<String, Variable> constants = new HashMap<>();
     private final Map<String, Variable> parametersByOnnxName = new LinkedHashMap<>();
+    private final Map<String, LoRAAdapter> adapters = new LinkedHashMap<>();
 
     /** The model's graph with its default-domain opset. */
     public OnnxModule(OnnxModel model) {
@@ -156,6 +161,40 @@ public final class OnnxModule extends Module {
     }
 
     /**
+     * Adds a LoRA adapter to the float initializer {@code onnxName} (see {@link OnnxLoRA}): registers
+     * {@code <parameter>_lora_A [r, in]} (Kaiming-uniform), {@code <parameter>_lora_B [out, r]} (zeros) and the
+     * child {@code <parameter>_lora_dropout}; every MatMul/Gemm reading the initializer as its weight then runs it.
+     */
+    LoRAAdapter addLoRA(String onnxName, boolean weightInOut, int rank, float alpha, float dropout, long seed) {
+        Variable weight = parameter(onnxName);
+        if (adapters.containsKey(onnxName)) {
+            throw new IllegalArgumentException(path() + ": initializer '" + onnxName + "' already has a LoRA adapter");
+        }
+        String name = parameterName(onnxName);
+        int in = weight.size(weightInOut ? 0 : 1);
+        int out = weight.size(weightInOut ? 1 : 0);
+        Dropout drop = new Dropout(dropout, Init.derive(seed, 1));
+        Variable a = registerParameter(name + "_lora_A", LoRAAdapter.initialA(rank, in, Init.derive(seed, 0)));
+        Variable b = registerParameter(name + "_lora_B", Tensor.zeros(out, rank));
+        registerModule(name + "_lora_dropout", drop);
+        LoRAAdapter adapter = new LoRAAdapter(this, "LoRA on '" + onnxName + "'", weight, weightInOut, alpha, a, b, drop);
+        adapters.put(onnxName, adapter);
+        return adapter;
+    }
+
+    /** ONNX initializer name → its LoRA adapter, for the initializers that have one. */
+    public Map<String, LoRAAdapter> adapters() {
+        return Collections.unmodifiableMap(adapters);
+    }
+
+    /** The state-dict key of the float initializer {@code onnxName}. */
+    public String parameterName(String onnxName) {
+        Variable parameter = parameter(onnxName);
+        return namedParameters().entrySet().stream().filter(e -> e.getValue() == parameter).findFirst()
+                .orElseThrow().getKey();
+    }
+
+    /**
      * Runs the graph. Inputs are given by graph input name; every runtime input is required, its dtype
      * and fixed dimensions are checked against the graph's declaration.
      *
@@ -185,6 +224,10 @@ public final class OnnxModule extends Module {
             } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
                 throw new IllegalArgumentException(path() + ": " + node.describe() + " failed for inputs "
                         + describe(args) + ": " + e.getMessage(), e);
+            }
+            LoRAAdapter adapter = adapters.isEmpty() ? null : adapters.get(OnnxLoRA.weightName(node));
+            if (adapter != null) {
+                results = List.of(adapter.addTo(results.get(0), OnnxLoRA.adapterInput(node, args.get(0))));
             }
             for (int o = 0; o < node.outputs().size() && o < results.size(); o++) {
                 if (!node.outputs().get(o).isEmpty()) {
