@@ -1,6 +1,7 @@
 package dev.cortado.autograd;
 
 import dev.cortado.tensor.DType;
+import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.Tensor;
 
 import java.util.Arrays;
@@ -132,7 +133,7 @@ public final class Variable {
         if (grad == null) {
             grad = g.copy();
         } else {
-            grad = dev.cortado.tensor.Elementwise.add(grad, g);
+            grad = Elementwise.add(grad, g);
         }
     }
 

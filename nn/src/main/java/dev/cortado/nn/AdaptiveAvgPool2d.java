@@ -34,6 +34,6 @@ public class AdaptiveAvgPool2d extends Module {
 
     @Override
     protected String extraRepr() {
-        return "output_size=" + PyRepr.pair(outH, outW);
+        return "output_size=" + Repr.pair(outH, outW);
     }
 }

@@ -42,9 +42,9 @@ public class AvgPool2d extends Module {
 
     @Override
     protected String extraRepr() {
-        String s = "kernel_size=" + PyRepr.pair(params.kernelH(), params.kernelW())
-                + ", stride=" + PyRepr.pair(params.strideH(), params.strideW())
-                + ", padding=" + PyRepr.pair(params.padH(), params.padW());
+        String s = "kernel_size=" + Repr.pair(params.kernelH(), params.kernelW())
+                + ", stride=" + Repr.pair(params.strideH(), params.strideW())
+                + ", padding=" + Repr.pair(params.padH(), params.padW());
         if (params.ceilMode()) {
             s += ", ceil_mode=True";
         }

@@ -111,7 +111,7 @@ public class BatchNorm2d extends Module {
 
     @Override
     protected String extraRepr() {
-        return numFeatures + ", eps=" + PyRepr.number(eps) + ", momentum=" + PyRepr.number(momentum)
-                + ", affine=" + PyRepr.bool(weight != null) + ", track_running_stats=" + PyRepr.bool(runningMean != null);
+        return numFeatures + ", eps=" + Repr.number(eps) + ", momentum=" + Repr.number(momentum)
+                + ", affine=" + Repr.bool(weight != null) + ", track_running_stats=" + Repr.bool(runningMean != null);
     }
 }

@@ -41,10 +41,10 @@ public class MaxPool2d extends Module {
 
     @Override
     protected String extraRepr() {
-        return "kernel_size=" + PyRepr.pair(params.kernelH(), params.kernelW())
-                + ", stride=" + PyRepr.pair(params.strideH(), params.strideW())
-                + ", padding=" + PyRepr.pair(params.padH(), params.padW())
-                + ", dilation=" + PyRepr.pair(params.dilationH(), params.dilationW())
-                + ", ceil_mode=" + PyRepr.bool(params.ceilMode());
+        return "kernel_size=" + Repr.pair(params.kernelH(), params.kernelW())
+                + ", stride=" + Repr.pair(params.strideH(), params.strideW())
+                + ", padding=" + Repr.pair(params.padH(), params.padW())
+                + ", dilation=" + Repr.pair(params.dilationH(), params.dilationW())
+                + ", ceil_mode=" + Repr.bool(params.ceilMode());
     }
 }

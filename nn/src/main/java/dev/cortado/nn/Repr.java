@@ -39,6 +39,11 @@ final class Repr {
         return value ? "True" : "False";
     }
 
+    /** {@code 3} for a square size, {@code (3, 2)} otherwise, as PyTorch prints an int or a tuple. */
+    static String pair(int h, int w) {
+        return h == w ? String.valueOf(h) : "(" + h + ", " + w + ")";
+    }
+
     /** A shape as a Python tuple: {@code (8,)}, {@code (2, 3)}. */
     static String tuple(int[] values) {
         if (values.length == 1) {

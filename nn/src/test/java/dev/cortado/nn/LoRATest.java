@@ -1,5 +1,6 @@
 package dev.cortado.nn;
 
+import dev.cortado.autograd.ParityAssert;
 import dev.cortado.autograd.ReductionOps;
 import dev.cortado.autograd.Variable;
 import dev.cortado.nn.attention.MultiHeadAttention;
@@ -59,12 +60,12 @@ class LoRATest {
         Tensor expected = Elementwise.add(LinearAlgebra.matmul(X.data(), Elementwise.add(w0, delta).t()),
                 linear.bias().data());
         Tensor unmergedOut = linear.forward(X).data();
-        ParityFixture.assertRel(expected, unmergedOut, 1e-5, "unmerged forward");
+        ParityAssert.assertRelative(expected, unmergedOut, 1e-5, "unmerged forward");
 
         lora.merge();
         assertTrue(lora.isMerged());
         TensorAssert.assertSame(Elementwise.add(w0, delta), linear.weight().data(), "W + ΔW");
-        ParityFixture.assertRel(unmergedOut, linear.forward(X).data(), 1e-5, "merged forward");
+        ParityAssert.assertRelative(unmergedOut, linear.forward(X).data(), 1e-5, "merged forward");
         assertThrows(IllegalStateException.class, lora::merge);
 
         lora.unmerge();
@@ -86,7 +87,7 @@ class LoRATest {
         assertNull(linear.lora());
         assertEquals(List.of("weight", "bias"), List.copyOf(linear.stateDict().keySet()));
         assertEquals(plainText, linear.toString());
-        ParityFixture.assertRel(adaptedOut, linear.forward(X).data(), 1e-5, "merged weight kept");
+        ParityAssert.assertRelative(adaptedOut, linear.forward(X).data(), 1e-5, "merged weight kept");
         assertThrows(IllegalArgumentException.class, linear::removeLoRA);
         assertNotNull(linear.enableLoRA(2, 2f, 0f, 3), "can be enabled again");
     }
@@ -158,7 +159,7 @@ class LoRATest {
         LoRA.merge(adapted);
         TransformerEncoder plain = new TransformerEncoder(config, 1, false, 99);
         plain.loadStateDict(LoRA.withoutAdapters(adapted.stateDict()), true);
-        ParityFixture.assertRel(adaptedOut, plain.forward(X).data(), 1e-5, "plain model with merged weights");
+        ParityAssert.assertRelative(adaptedOut, plain.forward(X).data(), 1e-5, "plain model with merged weights");
         LoRA.unmerge(adapted);
         assertArrayEquals(w0.toFloatArray(),
                 adapted.namedParameters().get("layers.0.linear2.weight").data().toFloatArray(), "unmerged exactly");

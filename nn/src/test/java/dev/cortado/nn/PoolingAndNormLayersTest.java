@@ -34,13 +34,13 @@ class PoolingAndNormLayersTest {
 
     @Test
     void pythonNumberRepr() {
-        assertEquals("1e-05", PyRepr.number(1e-5f));
-        assertEquals("0.1", PyRepr.number(0.1f));
-        assertEquals("1.0", PyRepr.number(1f));
-        assertEquals("0.001", PyRepr.number(1e-3f));
-        assertEquals("-2.5e-07", PyRepr.number(-2.5e-7f));
-        assertEquals("1e+20", PyRepr.number(1e20f));
-        assertEquals("0.0", PyRepr.number(0f));
+        assertEquals("1e-05", Repr.number(1e-5f));
+        assertEquals("0.1", Repr.number(0.1f));
+        assertEquals("1.0", Repr.number(1f));
+        assertEquals("0.001", Repr.number(1e-3f));
+        assertEquals("-2.5e-07", Repr.number(-2.5e-7f));
+        assertEquals("1e+20", Repr.number(1e20f));
+        assertEquals("0.0", Repr.number(0f));
     }
 
     @Test

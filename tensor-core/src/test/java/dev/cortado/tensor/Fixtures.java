@@ -29,6 +29,17 @@ public final class Fixtures {
             return decode(require(outputs, key));
         }
 
+        /** The inputs whose names start with {@code prefix} (e.g. a model's weights under "param."), prefix removed. */
+        public java.util.Map<String, Tensor> inputsWithPrefix(String prefix) {
+            java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+            inputs.fieldNames().forEachRemaining(key -> {
+                if (key.startsWith(prefix)) {
+                    out.put(key.substring(prefix.length()), input(key));
+                }
+            });
+            return out;
+        }
+
         public boolean hasInput(String key) {
             return inputs.has(key);
         }

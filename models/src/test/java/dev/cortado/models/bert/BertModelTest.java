@@ -5,9 +5,7 @@ import dev.cortado.tensor.Fixtures;
 import dev.cortado.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.cortado.autograd.ParityAssert.FORWARD;
 import static dev.cortado.autograd.ParityAssert.GRADIENT;
@@ -29,13 +27,7 @@ class BertModelTest {
                 CASE.intArg("heads"), CASE.intArg("intermediate"), CASE.intArg("positions"), CASE.intArg("types"),
                 (float) CASE.doubleArg("eps"), 0f);
         BertModel model = new BertModel(config, 1);
-        Map<String, Tensor> weights = new LinkedHashMap<>();
-        CASE.inputs().fieldNames().forEachRemaining(key -> {
-            if (key.startsWith("param.")) {
-                weights.put(key.substring("param.".length()), CASE.input(key));
-            }
-        });
-        model.loadStateDict(weights, true);   // strict: every Hugging Face key is present and used
+        model.loadStateDict(CASE.inputsWithPrefix("param."), true);   // strict: every Hugging Face key is present and used
         return model;
     }
 

@@ -9,8 +9,6 @@ import dev.cortado.autograd.Variable;
 import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Tensor;
 
-import java.util.Arrays;
-
 /**
  * The stateless maths of attention, shared by every attention module: scaled dot-product attention and the
  * head split/merge around it. All gradients come from the primitive ops (matmul, softmax, masked fill).
@@ -82,10 +80,5 @@ public final class Attention {
             }
         }
         return Tensor.fromBooleans(masked, lq, lk);
-    }
-
-    /** "[2, 3]" for error messages. */
-    static String str(int... shape) {
-        return Arrays.toString(shape);
     }
 }

@@ -9,6 +9,7 @@ import dev.cortado.nn.Init;
 import dev.cortado.nn.Linear;
 import dev.cortado.nn.Module;
 import dev.cortado.tensor.DType;
+import dev.cortado.tensor.Shapes;
 import dev.cortado.tensor.Tensor;
 
 import java.util.List;
@@ -257,7 +258,7 @@ public class MultiHeadAttention extends Module {
         }
         if (mask.dim() != 2 || mask.size(0) != batch || mask.size(1) != lk) {
             throw fail("key padding mask must be [" + batch + ", " + lk + "] (batch, key length) but got "
-                    + Attention.str(mask.shape()));
+                    + Shapes.str(mask.shape()));
         }
         return checkedDtype(mask, "key padding mask").reshape(batch, 1, 1, lk);
     }
@@ -271,7 +272,7 @@ public class MultiHeadAttention extends Module {
         boolean threeD = mask.dim() == 3 && mask.size(0) == batch * numHeads && mask.size(1) == lq && mask.size(2) == lk;
         if (!twoD && !threeD) {
             throw fail("attention mask must be [" + lq + ", " + lk + "] or [" + batch * numHeads + ", " + lq + ", "
-                    + lk + "] but got " + Attention.str(mask.shape()));
+                    + lk + "] but got " + Shapes.str(mask.shape()));
         }
         Tensor checked = checkedDtype(mask, "attention mask");
         return twoD ? checked : checked.reshape(batch, numHeads, lq, lk);

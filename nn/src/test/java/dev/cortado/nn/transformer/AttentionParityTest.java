@@ -16,9 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.cortado.nn.ParityFixture.FORWARD_REL;
-import static dev.cortado.nn.ParityFixture.GRADIENT_REL;
-import static dev.cortado.nn.ParityFixture.assertRel;
+import static dev.cortado.autograd.ParityAssert.FORWARD;
+import static dev.cortado.autograd.ParityAssert.GRADIENT;
+import static dev.cortado.autograd.ParityAssert.assertRelative;
 
 /**
  * MultiHeadAttention, encoder and decoder layers and the ViT against PyTorch 1.13 (fixtures from
@@ -42,9 +42,9 @@ class AttentionParityTest {
         Attention.Result r = mha.forwardWithWeights(x, x, x,
                 new Masks(c.input("key_padding_mask"), c.input("attn_mask")), Weights.AVERAGED);
         r.output().backward(c.input("g"));
-        assertRel(c.output("y"), r.output().data(), FORWARD_REL, c + ": y");
-        assertRel(c.output("weights"), r.weights().data(), FORWARD_REL, c + ": weights");
-        assertRel(c.output("grad.x"), x.grad(), GRADIENT_REL, c + ": grad x");
+        assertRelative(c.output("y"), r.output().data(), FORWARD, c + ": y");
+        assertRelative(c.output("weights"), r.weights().data(), FORWARD, c + ": weights");
+        assertRelative(c.output("grad.x"), x.grad(), GRADIENT, c + ": grad x");
         ParityFixture.assertParameterGradients(mha, c);
     }
 
@@ -55,7 +55,7 @@ class AttentionParityTest {
         ParityFixture.load(mha, c);
         Variable[] qkv = crossInputs(c);
         Attention.Result r = runCross(mha, c, qkv);
-        assertRel(c.output("weights"), r.weights().data(), FORWARD_REL, c + ": per-head weights");
+        assertRelative(c.output("weights"), r.weights().data(), FORWARD, c + ": per-head weights");
         ParityFixture.assertParameterGradients(mha, c);
     }
 
@@ -64,7 +64,7 @@ class AttentionParityTest {
     void separateProjectionLayoutMatchesPackedWeights() {
         Fixtures.Case c = find("mha_cross");
         MultiHeadAttention mha = crossBuilder(c).layout(Layout.SEPARATE).build(1);
-        Map<String, Tensor> packed = ParityFixture.parameters(c);
+        Map<String, Tensor> packed = c.inputsWithPrefix("param.");
         int e = c.intArg("embed_dim");
         Map<String, Tensor> separate = new LinkedHashMap<>();
         String[] names = {"q", "k", "v"};
@@ -78,12 +78,12 @@ class AttentionParityTest {
         runCross(mha, c, crossInputs(c));
         var params = mha.namedParameters();
         for (String n : names) {
-            assertRel(c.output("grad.param." + n + "_proj_weight"), params.get(n + "_proj.weight").grad(), GRADIENT_REL,
+            assertRelative(c.output("grad.param." + n + "_proj_weight"), params.get(n + "_proj.weight").grad(), GRADIENT,
                     c + ": grad " + n + "_proj.weight");
         }
         Tensor biasGrad = Joining.cat(0, params.get("q_proj.bias").grad(), params.get("k_proj.bias").grad(),
                 params.get("v_proj.bias").grad());
-        assertRel(c.output("grad.param.in_proj_bias"), biasGrad, GRADIENT_REL, c + ": grad q/k/v biases");
+        assertRelative(c.output("grad.param.in_proj_bias"), biasGrad, GRADIENT, c + ": grad q/k/v biases");
     }
 
     private static MultiHeadAttention.Builder crossBuilder(Fixtures.Case c) {
@@ -101,10 +101,10 @@ class AttentionParityTest {
         Attention.Result r = mha.forwardWithWeights(qkv[0], qkv[1], qkv[2],
                 new Masks(c.input("key_padding_mask"), c.input("attn_mask")), Weights.PER_HEAD);
         r.output().backward(c.input("g"));
-        assertRel(c.output("y"), r.output().data(), FORWARD_REL, c + ": y");
+        assertRelative(c.output("y"), r.output().data(), FORWARD, c + ": y");
         String[] names = {"query", "key", "value"};
         for (int i = 0; i < 3; i++) {
-            assertRel(c.output("grad." + names[i]), qkv[i].grad(), GRADIENT_REL, c + ": grad " + names[i]);
+            assertRelative(c.output("grad." + names[i]), qkv[i].grad(), GRADIENT, c + ": grad " + names[i]);
         }
         return r;
     }
@@ -118,8 +118,8 @@ class AttentionParityTest {
             Variable x = Variable.parameter(c.input("x"));
             Variable y = layer.forward(x, Masks.keyPadding(c.input("key_padding_mask")));
             y.backward(c.input("g"));
-            assertRel(c.output("y"), y.data(), FORWARD_REL, c + ": y");
-            assertRel(c.output("grad.x"), x.grad(), GRADIENT_REL, c + ": grad x");
+            assertRelative(c.output("y"), y.data(), FORWARD, c + ": y");
+            assertRelative(c.output("grad.x"), x.grad(), GRADIENT, c + ": grad x");
             ParityFixture.assertParameterGradients(layer, c);
         }
         org.junit.jupiter.api.Assertions.assertEquals(2, layers.size(), "post-norm and pre-norm cases");
@@ -134,9 +134,9 @@ class AttentionParityTest {
         Variable memory = Variable.parameter(c.input("memory"));
         Variable y = layer.forward(target, memory);
         y.backward(c.input("g"));
-        assertRel(c.output("y"), y.data(), FORWARD_REL, c + ": y");
-        assertRel(c.output("grad.target"), target.grad(), GRADIENT_REL, c + ": grad target");
-        assertRel(c.output("grad.memory"), memory.grad(), GRADIENT_REL, c + ": grad memory");
+        assertRelative(c.output("y"), y.data(), FORWARD, c + ": y");
+        assertRelative(c.output("grad.target"), target.grad(), GRADIENT, c + ": grad target");
+        assertRelative(c.output("grad.memory"), memory.grad(), GRADIENT, c + ": grad memory");
         ParityFixture.assertParameterGradients(layer, c);
     }
 
@@ -150,8 +150,8 @@ class AttentionParityTest {
         Variable images = Variable.parameter(c.input("images"));
         Variable y = vit.forward(images);
         y.backward(c.input("g"));
-        assertRel(c.output("y"), y.data(), FORWARD_REL, c + ": logits");
-        assertRel(c.output("grad.images"), images.grad(), GRADIENT_REL, c + ": grad images");
+        assertRelative(c.output("y"), y.data(), FORWARD, c + ": logits");
+        assertRelative(c.output("grad.images"), images.grad(), GRADIENT, c + ": grad images");
         ParityFixture.assertParameterGradients(vit, c);
     }
 

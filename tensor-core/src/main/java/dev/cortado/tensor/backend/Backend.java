@@ -45,7 +45,7 @@ public interface Backend {
     /**
      * Inverted dropout of a contiguous tensor: {@code out[i] = x[i] / (1 − p)} where element i is kept, else 0.
      * Element i (row-major) is kept when {@code (float) u_i ≥ p}, u_i the i-th draw of
-     * {@code new SplittableRandom(seed).nextDouble()} ({@link dev.cortado.tensor.reference.ScalarMath#uniform}),
+     * {@code new SplittableRandom(seed).nextDouble()} ({@link dev.cortado.tensor.reference.ScalarMath#uniformBits}),
      * so the mask depends only on seed and position: the same call on the gradient reproduces it.
      */
     void dropout(Tensor x, float p, long seed, Tensor out);

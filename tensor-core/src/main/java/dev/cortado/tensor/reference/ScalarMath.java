@@ -70,16 +70,11 @@ public final class ScalarMath {
     public static final long MIX_2 = 0x94d049bb133111ebL;
 
     /**
-     * The {@code index}-th (from 0) value of {@code new SplittableRandom(seed).nextDouble()}, computed
-     * directly: that generator's state after n + 1 steps is seed + (n + 1)·γ, and each output is the
-     * Stafford "mix13" finaliser of the state, top 53 bits scaled to [0, 1) (SplitMix64, Steele et al. 2014).
-     * Counter-based, so any element can be drawn independently (in parallel) and still match the stream.
+     * The 53 random bits of the {@code index}-th (from 0) value of {@code new SplittableRandom(seed).nextDouble()}
+     * (that value is these bits·2⁻⁵³), computed directly: the generator's state after n + 1 steps is
+     * seed + (n + 1)·γ, and each output is the Stafford "mix13" finaliser of the state (SplitMix64, Steele et
+     * al. 2014). Counter-based, so any element can be drawn independently (in parallel) and still match the stream.
      */
-    public static double uniform(long seed, long index) {
-        return uniformBits(seed, index) * 0x1.0p-53;
-    }
-
-    /** The 53 random bits behind {@link #uniform}: uniform(seed, i) = uniformBits(seed, i)·2⁻⁵³. */
     public static long uniformBits(long seed, long index) {
         long z = seed + (index + 1) * GOLDEN_GAMMA;
         z = (z ^ (z >>> 30)) * MIX_1;

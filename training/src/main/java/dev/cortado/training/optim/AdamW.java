@@ -70,8 +70,9 @@ public final class AdamW {
             Tensor data = parameter.data();
             float[] theta = data.floatData();
             int offset = data.offset();
-            float[] g = grad.contiguous().floatData();
-            int gOffset = grad.contiguous().offset();
+            Tensor denseGrad = grad.contiguous();
+            float[] g = denseGrad.floatData();
+            int gOffset = denseGrad.offset();
             float[] m = firstMoments[i];
             float[] v = secondMoments[i];
             for (int j = 0; j < m.length; j++) {
