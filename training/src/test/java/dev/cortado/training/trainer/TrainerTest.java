@@ -44,7 +44,7 @@ class TrainerTest {
             return new Setup(model, new MomentumSgdForTests(model.namedParameters(), 0.1, 0.9f));
         }
 
-        Trainer.TrainerOptions trainer(SeededBatchesForTests data) {
+        TrainerOptions trainer(SeededBatchesForTests data) {
             return Trainer.builder(model, optimizer, data, batch -> Losses.crossEntropy(
                     model.forward(Variable.constant(batch.inputs())), batch.labels())).progress(null);
         }
