@@ -29,6 +29,19 @@ public class Dropout extends Module {
         return DropoutOps.dropout(x, p, Init.derive(seed, calls++));
     }
 
+    /** How many masks this module has drawn: the position of its random stream, saved with a checkpoint. */
+    public long drawCount() {
+        return calls;
+    }
+
+    /** Moves the random stream to {@code drawCount} masks drawn, so a resumed run draws the masks it would have. */
+    public void setDrawCount(long drawCount) {
+        if (drawCount < 0) {
+            throw new IllegalArgumentException(path() + " (Dropout): draw count must be >= 0, got " + drawCount);
+        }
+        this.calls = drawCount;
+    }
+
     public float p() {
         return p;
     }
