@@ -43,7 +43,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * TrainingResult result = Trainer.builder(model, optimizer, loader, batch -> Losses.crossEntropy(model.forward(x(batch)), batch.labels()))
- *         .epochs(5).schedule(cosine).clipGradNorm(1.0).evaluator(validation).monitor("accuracy", Goal.MAXIMIZE)
+ *         .epochs(5).schedule(cosine).clipGradNorm(1.0).evaluator(validation, 500, true).monitor("accuracy", Goal.MAXIMIZE)
  *         .outputDir(Path.of("runs/a")).build().fit();
  * }</pre>
  */
