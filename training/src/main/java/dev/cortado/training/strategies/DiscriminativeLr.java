@@ -29,7 +29,7 @@ public final class DiscriminativeLr {
     }
 
     /**
-     * One parameter group per layer group, top first, with lr = baseLr / factor^k. Every parameter of the
+     * One parameter group per layer group, top first, with lr = baseLr / factor^k (factor ≥ 1). Every parameter of the
      * model must fall in a group ({@link LayerGroups#resolve} names the ones that do not).
      */
     public static List<ParamGroup> paramGroups(Module model, LayerGroups layerGroups, double baseLr, double factor,
