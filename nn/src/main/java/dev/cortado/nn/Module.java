@@ -52,6 +52,30 @@ public abstract class Module {
     }
 
     /**
+     * Puts {@code replacement} where the child {@code name} was (same name, same position, so the state-dict
+     * keys keep their names and order) and detaches the old child. Protected because the module's own field
+     * must follow: a subclass offers a typed setter that calls this and assigns the result to its field
+     * ({@code head = replaceModule("head", newHead)}).
+     */
+    protected final <M extends Module> M replaceModule(String name, M replacement) {
+        Module old = children.get(name);
+        if (old == null) {
+            throw new IllegalArgumentException(path() + ": no child module '" + name + "' to replace");
+        }
+        Module node = replacement;
+        if (node.parent != null) {
+            throw new IllegalArgumentException(path() + ": module " + node.getClass().getSimpleName()
+                    + " is already registered as " + node.path() + "; a module has one parent");
+        }
+        old.parent = null;
+        old.nameInParent = "";
+        node.parent = this;
+        node.nameInParent = name;
+        children.put(name, node);   // an existing key keeps its place in the LinkedHashMap
+        return replacement;
+    }
+
+    /**
      * Removes the parameter, buffer or child module registered as {@code name} (a child is detached). For
      * optional parts that come and go with the module's own state, such as a Linear's LoRA adapter; never
      * for something a field of the module still uses.

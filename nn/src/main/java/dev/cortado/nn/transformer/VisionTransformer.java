@@ -27,10 +27,12 @@ import java.util.List;
  * </ol>
  * Keys: {@code class_token [1, 1, width]}, {@code pos_embedding [1, N + 1, width]}, {@code patch_embed.*},
  * {@code encoder.layers.N.*}, {@code norm.*}, {@code head.*}. The class token starts at 0 and the positional
- * embedding at N(0, 0.02²), as in torchvision.
+ * embedding at N(0, 0.02²), as in torchvision. {@link #replaceHead} puts a new task head on the pretrained
+ * backbone.
  * <pre>{@code
  * var vit = new VisionTransformer(new VisionTransformer.Config(28, 1, 4, 128, 4, 4, 256, 10, 0.1f, 42));
  * Variable logits = vit.forward(images);   // [B, 10]
+ * vit.replaceHead(new Linear(128, 5, seed));   // transfer: a fresh 5-class head, same "head.*" keys
  * }</pre>
  */
 public class VisionTransformer extends Module {
@@ -58,14 +60,14 @@ public class VisionTransformer extends Module {
         }
     }
 
-    private final Config config;
+    private Config config;
     private final Variable classToken;
     private final Variable posEmbedding;
     private final Conv2d patchEmbed;
     private final Dropout dropout;
     private final TransformerEncoder encoder;
     private final LayerNorm norm;
-    private final Linear head;
+    private Linear head;
 
     public VisionTransformer(Config config) {
         this.config = config;
@@ -99,6 +101,29 @@ public class VisionTransformer extends Module {
         Variable h = MathOps.add(JoinOps.cat(1, List.of(cls, tokens)), posEmbedding);
         h = norm.forward(encoder.forward(dropout.forward(h)));
         return ShapeOps.select(h, 1, 0);
+    }
+
+    /**
+     * Replaces the classification head (transfer learning: a new task on the pretrained backbone). The new
+     * head must take {@code width} features; its output size becomes the config's {@code numClasses}. The
+     * state-dict keys stay {@code head.weight}/{@code head.bias}. Returns the old head.
+     */
+    public Linear replaceHead(Linear newHead) {
+        if (newHead.inFeatures() != config.width()) {
+            throw new IllegalArgumentException(path() + " (VisionTransformer): the new head takes "
+                    + newHead.inFeatures() + " features but the backbone gives width " + config.width());
+        }
+        Linear old = head;
+        head = replaceModule("head", newHead);
+        config = new Config(config.imageSize(), config.channels(), config.patchSize(), config.width(),
+                config.depth(), config.heads(), config.mlpDim(), newHead.outFeatures(), config.dropout(),
+                config.seed());
+        return old;
+    }
+
+    /** The classification head {@code [width → numClasses]}. */
+    public Linear head() {
+        return head;
     }
 
     public Config config() {
