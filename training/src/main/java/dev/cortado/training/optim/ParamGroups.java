@@ -54,7 +54,10 @@ public final class ParamGroups {
         }
     }
 
-    /** A single group "all" with every parameter of {@code model} (frozen ones included), as {@code model.parameters()} in PyTorch. */
+    /**
+     * A single group "all" with every parameter of {@code model} (frozen ones included), as
+     * {@code model.parameters()} in PyTorch.
+     */
     public static List<ParamGroup> of(Module model, double lr, double weightDecay) {
         return List.of(new ParamGroup("all", model.namedParameters(), lr, weightDecay));
     }
@@ -154,7 +157,8 @@ public final class ParamGroups {
     public static boolean isNoDecay(Module model, String name) {
         Variable parameter = model.namedParameters().get(name);
         if (parameter == null) {
-            throw new IllegalArgumentException("ParamGroups.isNoDecay: no parameter " + name + " in " + model.getClass().getSimpleName());
+            throw new IllegalArgumentException("ParamGroups.isNoDecay: no parameter " + name + " in "
+                    + model.getClass().getSimpleName());
         }
         return isNoDecay(model.namedModules(), name, parameter);
     }

@@ -231,7 +231,8 @@ public abstract class SlotOptimizer extends Optimizer {
     /** The saved groups must be ours: same names and parameter names in the same order, valid rates. */
     private void checkGroups(JsonNode groupsJson, List<String> problems) {
         if (!groupsJson.isArray() || groupsJson.size() != groups().size()) {
-            problems.add("expected " + groups().size() + " parameter groups, got " + (groupsJson.isArray() ? groupsJson.size() : groupsJson));
+            problems.add("expected " + groups().size() + " parameter groups, got "
+                    + (groupsJson.isArray() ? groupsJson.size() : groupsJson));
             return;
         }
         for (int i = 0; i < groups().size(); i++) {

@@ -123,7 +123,8 @@ class OptimizerStateTest {
         Map<String, Tensor> stateBefore = b.stateTensors();
         String jsonBefore = b.stateJson().toString();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.loadState(tensors, json));
-        for (String expected : List.of("body.bias.exp_avg: expected " + DType.FLOAT32 + " [4], got " + DType.FLOAT32 + " [5]", "missing tensor head.weight.exp_avg_sq",
+        for (String expected : List.of("body.bias.exp_avg: expected " + DType.FLOAT32 + " [4], got " + DType.FLOAT32 + " [5]",
+                "missing tensor head.weight.exp_avg_sq",
                 "unexpected tensor tail.weight.exp_avg", "group 1 is named \"classifier\", expected head")) {
             assertTrue(e.getMessage().contains(expected), "message lacks '" + expected + "': " + e.getMessage());
         }
@@ -166,6 +167,8 @@ class OptimizerStateTest {
         Variable p = Variable.parameter(Tensor.zeros(2));
         assertThrows(IllegalArgumentException.class, () -> new AdamW(List.of(new ParamGroup("a", Map.of("x", p), 0.1, 0),
                 new ParamGroup("b", Map.of("y", p), 0.1, 0))));
-        assertThrows(IllegalArgumentException.class, () -> new SGD(List.of(new ParamGroup("a", Map.of("x", p), 0.1, 0)), 0.5, 0.1, true));
+        // Nesterov with dampening, refused as PyTorch refuses it.
+        assertThrows(IllegalArgumentException.class,
+                () -> new SGD(List.of(new ParamGroup("a", Map.of("x", p), 0.1, 0)), 0.5, 0.1, true));
     }
 }
