@@ -7,6 +7,7 @@ import dev.cortado.tensor.Tensor;
 import dev.cortado.tensor.backend.Backends;
 import dev.cortado.tensor.cpu.CpuBackend;
 import dev.cortado.training.optim.AdamW;
+import dev.cortado.training.optim.ParamGroups;
 
 import java.lang.management.ManagementFactory;
 
@@ -25,7 +26,7 @@ public final class VitHeapCheck {
     public static void main(String[] args) {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         VisionTransformer model = new VisionTransformer(new VisionTransformer.Config(28, 1, 4, 128, 4, 4, 256, 10, 0.1f, 7));
-        AdamW optimizer = new AdamW(model.parameters(), 1e-3f, 0.01f);
+        AdamW optimizer = new AdamW(ParamGroups.of(model, 1e-3, 0.01));
         Tensor images = Tensor.randn(1, 64, 1, 28, 28);
         long[] classes = new long[64];
         for (int i = 0; i < classes.length; i++) {

@@ -8,6 +8,7 @@ import dev.cortado.tensor.Tensor;
 import dev.cortado.tensor.backend.Backends;
 import dev.cortado.tensor.cpu.CpuBackend;
 import dev.cortado.training.optim.AdamW;
+import dev.cortado.training.optim.ParamGroups;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,7 +54,7 @@ public class VitStepBenchmark {
     public void setUp() {
         backend = new CpuBackend(threads);
         model = new VisionTransformer(new VisionTransformer.Config(28, 1, 4, 128, 4, 4, 256, 10, 0f, 7));
-        optimizer = new AdamW(model.parameters(), 1e-3f, 0.01f);
+        optimizer = new AdamW(ParamGroups.of(model, 1e-3, 0.01));
         images = Tensor.randn(1, batch, 1, 28, 28);
         long[] classes = new long[batch];
         for (int i = 0; i < batch; i++) {

@@ -5,6 +5,7 @@ import dev.cortado.nn.Losses;
 import dev.cortado.nn.transformer.VisionTransformer;
 import dev.cortado.tensor.Tensor;
 import dev.cortado.training.optim.AdamW;
+import dev.cortado.training.optim.ParamGroups;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -26,7 +27,7 @@ class TrainingMemoryTest {
     @Test
     void retainedHeapStaysFlatOverFiveHundredSteps() {
         VisionTransformer model = new VisionTransformer(new VisionTransformer.Config(8, 1, 4, 16, 2, 2, 32, 3, 0.1f, 5));
-        AdamW optimizer = new AdamW(model.parameters(), 1e-3f, 0.01f);
+        AdamW optimizer = new AdamW(ParamGroups.of(model, 1e-3, 0.01));
         Tensor images = Tensor.randn(1, 4, 1, 8, 8);
         Tensor labels = Tensor.fromLongs(new long[] {0, 1, 2, 1}, 4);
         long afterWarmUp = 0;
