@@ -7,6 +7,7 @@ import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.Tensor;
 import dev.cortado.tensor.TensorAssert;
 import dev.cortado.training.optim.ParamGroup;
+import dev.cortado.training.optim.SGD;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -145,7 +146,7 @@ class GradualUnfreezingTest {
     void frozenGroupsStayAndTrainableOnesMoveWithTheirRate() {
         VisionTransformer vit = tinyVit();
         List<ParamGroup> groups = DiscriminativeLr.paramGroups(vit, GROUPS, 0.1, 2, 0);
-        TestSgd sgd = new TestSgd(groups);
+        SGD sgd = new SGD(groups);
         GradualUnfreezing.perEpoch(GROUPS).onTrainStart(new Position(vit, sgd, 1, 7));
         Map<String, Tensor> before = new LinkedHashMap<>();
         vit.stateDict().forEach((k, v) -> before.put(k, v.copy()));
@@ -157,7 +158,7 @@ class GradualUnfreezingTest {
             for (String name : groups.get(k).parameters().keySet()) {
                 Tensor now = vit.stateDict().get(name);
                 if (k < 2) {
-                    // θ' = θ − lr_k·g exactly as TestSgd computes it, lr_k = 0.1 / 2^k
+                    // θ' = θ − lr_k·g exactly as plain SGD computes it, lr_k = 0.1 / 2^k
                     Tensor expected = Elementwise.sub(before.get(name), Elementwise.mul(grads.get(name), (float) (0.1 / (1 << k))));
                     TensorAssert.assertSame(expected, now, name);
                 } else {
