@@ -19,7 +19,7 @@ import java.util.List;
  * how sentence-transformers computes all-MiniLM-L6-v2's embeddings. Being a BertModel, it keeps
  * Hugging Face's keys ({@code embeddings.*}, {@code encoder.layer.N.attention.self.query.weight}), so
  * inside a {@link ClipModel} it is frozen with {@code freeze("text")} or adapted with
- * {@code LoRA.apply(clip, List.of("text.**.self.query", "text.**.self.value"), ...)}.
+ * {@code LoRA.apply(clip, BertTextEncoder.LORA_QUERY_VALUE, ...)}.
  * <pre>{@code
  * BertTextEncoder minilm = BertTextEncoder.miniLm();                  // from the class path
  * Variable e = minilm.encode(List.of("a photo of a sneaker."));       // [1, 384], unit norm
@@ -32,6 +32,13 @@ public class BertTextEncoder extends BertModel implements TextEncoder {
     /** The class-path resource names of the ONNX export and its tokenizer inside {@link #MINILM_ARTIFACT}. */
     public static final String MINILM_ONNX = "all-minilm-l6-v2.onnx";
     public static final String MINILM_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+    /**
+     * LoRA globs for the attention query and value layers of every encoder layer (Hu et al. 2021 adapt
+     * W_q and W_v), matching them at any depth, also inside a {@link ClipModel}: {@code LoRA.apply(clip,
+     * BertTextEncoder.LORA_QUERY_VALUE, rank, alpha, dropout, seed)}. LoRA.apply freezes every other
+     * parameter: unfreeze what else trains ({@code "vision"}, {@code "*_projection"}, {@code "logit_scale"}).
+     */
+    public static final List<String> LORA_QUERY_VALUE = List.of("**.attention.self.query", "**.attention.self.value");
 
     private final BertConfig config;
     private final Tokenizer tokenizer;

@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
  * {@link ClipLoss#INITIAL_LOG_SCALE}).
  * <pre>{@code
  * var clip = new ClipModel(new VisionTransformer(vitConfig), BertTextEncoder.miniLm(), 256, seed);
- * clip.freeze("text");                                             // or LoRA.apply(clip, ["text.**.self.query", ...])
+ * clip.freeze("text");                            // or LoRA.apply(clip, BertTextEncoder.LORA_QUERY_VALUE, ...)
  * Variable classText = ZeroShotClassifier.classEmbeddings(clip, classNames, templates);   // [C, E]
  * Variable loss = clip.classContrastiveLoss(images, labels, classText);
  * }</pre>

@@ -3,6 +3,7 @@ package dev.cortado.models.bert;
 import static dev.cortado.tensor.TensorAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import dev.cortado.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +45,7 @@ class BertTextEncoderTest {
         System.out.printf("BertTextEncoder.miniLm(): loaded in %.0f ms%n", (System.nanoTime() - start) / 1e6);
         assertEquals(BertConfig.miniLmL6(), minilm.config());
         assertEquals(384, minilm.width());
-        assertTrue(!minilm.isTraining(), "a loaded encoder starts in eval mode");
+        assertFalse(minilm.isTraining(), "a loaded encoder starts in eval mode");
         // The parity test's first six sentences (accents, punctuation, numbers): short, so the test stays quick.
         List<String> sentences = MiniLmParityTest.SENTENCES.subList(0, 6);
         Variable ours;
@@ -82,14 +84,14 @@ class BertTextEncoderTest {
         ClipModel clip = new ClipModel(new Identity(), 16, text, 8, 4);
         List<String> captions = List.of("a photo of a pullover.", "a photo of an ankle boot.");
         Tensor before = clip.encodeTexts(captions).data();
-        List<String> adapted = LoRA.apply(clip, List.of("text.**.self.query", "text.**.self.value"), 4, 8f, 0f, 5);
+        List<String> adapted = LoRA.apply(clip, BertTextEncoder.LORA_QUERY_VALUE, 4, 8f, 0f, 5);
         assertEquals(List.of("text.encoder.layer.0.attention.self.query", "text.encoder.layer.0.attention.self.value",
                 "text.encoder.layer.1.attention.self.query", "text.encoder.layer.1.attention.self.value"), adapted);
         Variable after = clip.encodeTexts(captions);
         // B = 0 adds exactly zero to each adapted layer's output.
         assertClose(before, after.data(), 0, 0, "text embeddings with fresh adapters");
         List<String> trainable = clip.namedParameters().entrySet().stream().filter(e -> e.getValue().requiresGrad())
-                .map(java.util.Map.Entry::getKey).toList();
+                .map(Map.Entry::getKey).toList();
         assertEquals(8, trainable.size(), trainable.toString());
         assertTrue(trainable.stream().allMatch(k -> k.endsWith(".lora_A") || k.endsWith(".lora_B")), trainable.toString());
         TextEncoder tower = clip.textEncoder();
