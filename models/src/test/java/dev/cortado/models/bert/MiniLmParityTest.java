@@ -100,7 +100,7 @@ class MiniLmParityTest {
     }
 
     /** The 20 sentences as one batch padded to the longest: ids, type ids and mask, INT64 [rows, length]. */
-    private record Batch(Tensor ids, Tensor types, Tensor mask) {
+    record Batch(Tensor ids, Tensor types, Tensor mask) {
         static Batch of(List<Encoding> encodings) {
             int rows = encodings.size();
             int length = encodings.get(0).length();
@@ -168,7 +168,7 @@ class MiniLmParityTest {
     }
 
     /** ONNX Runtime's last hidden state for the batch, mean-pooled over the mask and L2-normalised. */
-    private static float[][] onnxRuntime(long[] ids, long[] types, long[] mask, int rows, int length)
+    static float[][] onnxRuntime(long[] ids, long[] types, long[] mask, int rows, int length)
             throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] shape = {rows, length};
