@@ -81,7 +81,17 @@ public class ClipModel extends Module {
      * class captions see {@link ZeroShotClassifier#classEmbeddings} and {@link ZeroShotClassifier#byLabel}.
      */
     public Variable encodeTexts(List<String> texts) {
-        return ClipLosses.normalize(textProjection.forward(text.encode(texts)));
+        return embedTextFeatures(text.encode(texts));
+    }
+
+    /**
+     * Unit-norm text embeddings {@code [N, E]} from text-tower outputs {@code [N, textWidth]}: the projection
+     * half of {@link #encodeTexts}. With a frozen text tower, a caller encodes fixed captions once and projects
+     * the stored features at every step, so only the projection is recomputed and trained.
+     */
+    public Variable embedTextFeatures(Variable textFeatures) {
+        checkInput("text features", textFeatures, textFeatures.size(0), text.width());
+        return ClipLosses.normalize(textProjection.forward(textFeatures));
     }
 
     /** min(e^s, 100)·I·Tᵀ {@code [B, N]} for B images and N texts. */

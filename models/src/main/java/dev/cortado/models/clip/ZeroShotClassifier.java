@@ -60,6 +60,11 @@ public final class ZeroShotClassifier {
      * C·(templates) prompts go through the text tower as one batch; differentiable when gradients are on.
      */
     public static Variable classEmbeddings(ClipModel model, List<String> labels, List<String> templates) {
+        return averageTemplates(model.encodeTexts(allPrompts(labels, templates)), templates.size());
+    }
+
+    /** Every template's prompts for the C labels, template-major: {@code templates·C} texts. */
+    public static List<String> allPrompts(List<String> labels, List<String> templates) {
         if (labels.isEmpty() || templates.isEmpty()) {
             throw new IllegalArgumentException("ZeroShotClassifier: need at least one label and one template, got "
                     + labels.size() + " labels and " + templates.size() + " templates");
@@ -68,11 +73,23 @@ public final class ZeroShotClassifier {
         for (String template : templates) {
             prompts.addAll(prompts(template, labels));
         }
-        Variable all = model.encodeTexts(prompts);                                   // [T·C, E], template-major
-        if (templates.size() == 1) {
-            return all;
+        return prompts;
+    }
+
+    /**
+     * normalize(Σ_t T_t[c]): unit-norm class embeddings {@code [C, E]} from the embeddings of
+     * {@link #allPrompts} {@code [templates·C, E]} (template-major).
+     */
+    public static Variable averageTemplates(Variable promptEmbeddings, int templates) {
+        if (templates < 1 || promptEmbeddings.size(0) % templates != 0) {
+            throw new IllegalArgumentException("ZeroShotClassifier: " + promptEmbeddings.size(0)
+                    + " prompt embeddings do not split into " + templates + " templates");
         }
-        Variable perTemplate = ShapeOps.reshape(all, templates.size(), labels.size(), model.embedDim());
+        if (templates == 1) {
+            return promptEmbeddings;
+        }
+        Variable perTemplate = ShapeOps.reshape(promptEmbeddings, templates, promptEmbeddings.size(0) / templates,
+                promptEmbeddings.size(1));
         return ClipLosses.normalize(ReductionOps.sum(perTemplate, new int[] {0}, false));
     }
 
