@@ -3,9 +3,11 @@ package dev.cortado.training.data;
 import dev.cortado.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -204,6 +206,8 @@ public final class DataLoader implements BatchSource {
         private final int[] order;
         private final ExecutorService pool;
         private final ArrayDeque<Future<Batch>> inFlight = new ArrayDeque<>();
+        /** Every thread the pool started, joined on close so none outlives the iterator. */
+        private final List<Thread> threads = new CopyOnWriteArrayList<>();
         private int nextToSubmit;
         private int nextToTake;
         private boolean closed;
@@ -228,10 +232,10 @@ public final class DataLoader implements BatchSource {
 
         private ThreadFactory threadFactory() {
             int id = LOADER_IDS.incrementAndGet();
-            AtomicInteger count = new AtomicInteger();
             return r -> {
-                Thread t = new Thread(r, "cortado-loader-" + id + "-" + count.incrementAndGet());
+                Thread t = new Thread(r, "cortado-loader-" + id + "-" + (threads.size() + 1));
                 t.setDaemon(true);
+                threads.add(t);
                 return t;
             };
         }
@@ -278,7 +282,7 @@ public final class DataLoader implements BatchSource {
             }
         }
 
-        /** Cancels the batches in flight and waits (up to 10 s) for the loader threads to end. */
+        /** Cancels the batches in flight and waits (up to 10 s in all) for the loader threads to end. */
         @Override
         public void close() {
             if (closed) {
@@ -291,10 +295,13 @@ public final class DataLoader implements BatchSource {
             inFlight.clear();
             pool.shutdownNow();
             boolean interrupted = Thread.interrupted();
-            try {
-                pool.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (Thread t : threads) {
+                try {
+                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
