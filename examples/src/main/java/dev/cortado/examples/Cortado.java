@@ -19,7 +19,9 @@ public final class Cortado {
             "devices", new Command("list the compute backends and devices Cortado can use", Devices::run),
             "onnx-test", new Command("run ONNX backend test cases: onnx-test DIR…", OnnxTest::run),
             "embed", new Command("sentence embeddings (JSON) from a BERT-style ONNX model and its tokenizer.json",
-                    Embed::run)));
+                    Embed::run),
+            "finetune-clip", new Command("the main job: CLIP-style fine-tuning on Fashion-MNIST with a pretrained "
+                    + "MiniLM text tower", FinetuneClip::run)));
 
     private Cortado() {
     }
@@ -47,6 +49,6 @@ public final class Cortado {
         out.println("usage: cortado <command> [options]");
         out.println();
         out.println("commands:");
-        COMMANDS.forEach((name, command) -> out.printf("  %-10s %s%n", name, command.summary()));
+        COMMANDS.forEach((name, command) -> out.printf("  %-14s %s%n", name, command.summary()));
     }
 }

@@ -86,6 +86,16 @@ public final class UInt8ImageDataset implements Dataset {
         return IntStream.range(0, labels.length).filter(i -> wanted[labels[i] & 0xff]).toArray();
     }
 
+    /** The first {@code n} images (all of them when {@code n >= size()}), copied. */
+    public UInt8ImageDataset first(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("UInt8ImageDataset.first: n must be >= 0, got " + n);
+        }
+        int count = Math.min(n, labels.length);
+        return new UInt8ImageDataset(Arrays.copyOf(pixels, count * channels * height * width),
+                Arrays.copyOf(labels, count), channels, height, width);
+    }
+
     private void checkIndex(int index) {
         if (index < 0 || index >= labels.length) {
             throw new IndexOutOfBoundsException("UInt8ImageDataset: index " + index + " outside [0, " + labels.length
