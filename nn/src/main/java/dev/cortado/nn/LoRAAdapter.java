@@ -2,6 +2,7 @@ package dev.cortado.nn;
 
 import dev.cortado.autograd.LinalgOps;
 import dev.cortado.autograd.MathOps;
+import dev.cortado.autograd.ShapeOps;
 import dev.cortado.autograd.Variable;
 import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.LinearAlgebra;
@@ -74,11 +75,27 @@ public final class LoRAAdapter {
 
     /** y + (dropout(x)·Aᵀ·Bᵀ)·α/r, or {@code y} itself once merged; x {@code [..., in]}, y {@code [..., out]}. */
     public Variable addTo(Variable y, Variable x) {
+        return addTo(y, x, 0, loraB.size(0));
+    }
+
+    /**
+     * The branch for W's output rows {@code [offset, offset + length)} only, for an owner that computes those
+     * rows of W separately (the q, k or v third of a packed {@code [3E, E]} projection):
+     * y + (dropout(x)·Aᵀ·B[offset : offset + length]ᵀ)·α/r, since rows of ΔW = B·A are rows of B times A.
+     * x {@code [..., in]}, y {@code [..., length]}; {@code y} itself once merged.
+     */
+    public Variable addTo(Variable y, Variable x, int offset, int length) {
+        int out = loraB.size(0);
+        if (offset < 0 || length < 1 || offset + length > out) {
+            throw new IllegalArgumentException(owner.path() + " (" + label + "): rows [" + offset + ", "
+                    + (offset + length) + ") are outside W's " + out + " output rows");
+        }
         if (isMerged()) {
             return y;
         }
+        Variable b = length == out ? loraB : ShapeOps.narrow(loraB, 0, offset, length);      // [length, r]
         Variable down = LinalgOps.linear(dropout.forward(x), loraA, null);                   // [..., r]
-        return MathOps.add(y, MathOps.mul(LinalgOps.linear(down, loraB, null), scaling()));   // [..., out]
+        return MathOps.add(y, MathOps.mul(LinalgOps.linear(down, b, null), scaling()));       // [..., length]
     }
 
     /** W ← W + ΔW (W + ΔWᵀ when W is {@code [in, out]}); the forward then costs what the plain op costs. */
@@ -130,8 +147,17 @@ public final class LoRAAdapter {
         return loraB;
     }
 
-    /** {@code r=…, alpha=…[, merged]} for the Linear's printout. */
+    /** {@code lora_r=…, lora_alpha=…[, merged]} for the Linear's printout. */
     String repr() {
-        return "lora_r=" + rank + ", lora_alpha=" + Repr.number(alpha) + (isMerged() ? ", merged" : "");
+        return repr("");
+    }
+
+    /**
+     * {@code <prefix>lora_r=…, <prefix>lora_alpha=…[, merged]} for the owner's printout, the prefix naming the
+     * adapted weight where the owner has several ({@code "in_proj_"}).
+     */
+    public String repr(String prefix) {
+        return prefix + "lora_r=" + rank + ", " + prefix + "lora_alpha=" + Repr.number(alpha)
+                + (isMerged() ? ", merged" : "");
     }
 }

@@ -6,6 +6,7 @@ import dev.cortado.autograd.Variable;
 import dev.cortado.nn.attention.MultiHeadAttention;
 import dev.cortado.nn.transformer.LayerConfig;
 import dev.cortado.nn.transformer.TransformerEncoder;
+import dev.cortado.nn.transformer.VisionTransformer;
 import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.LinearAlgebra;
 import dev.cortado.tensor.Reductions;
@@ -14,6 +15,8 @@ import dev.cortado.tensor.TensorAssert;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -187,5 +190,68 @@ class LoRATest {
         assertEquals(List.of("q_proj", "v_proj"), LoRA.apply(attn, List.of("q_proj", "v_proj"), 2, 2f, 0f, 3));
         attn.namedParameters().get("v_proj.lora_B").data().copyFrom(Tensor.randn(5, 8, 2));
         assertNotEquals(attnBefore.get(0, 0, 0), attn.forward(X).data().get(0, 0, 0), "v_proj adapter used");
+    }
+
+    /**
+     * A ViT's packed attention: "**.self_attn" adapts in_proj (q/k/v), "**.self_attn.out_proj" the output Linear;
+     * only the adapters train, and after a merge the state dict without them loads into a plain ViT (rel. 1e-5).
+     */
+    @Test
+    void adaptsTheInputProjectionOfVisionTransformerAttention() {
+        VisionTransformer.Config config = new VisionTransformer.Config(8, 1, 4, 8, 2, 2, 16, 3, 0f, 1);
+        VisionTransformer vit = new VisionTransformer(config);
+        Variable images = Variable.constant(Tensor.randn(4, 2, 1, 8, 8));
+        Tensor before = vit.forward(images).data();
+        List<String> adapted = LoRA.apply(vit, List.of("**.self_attn", "**.self_attn.out_proj"), 2, 4f, 0f, 5);
+        assertEquals(List.of("encoder.layers.0.self_attn", "encoder.layers.0.self_attn.out_proj",
+                "encoder.layers.1.self_attn", "encoder.layers.1.self_attn.out_proj"), adapted);
+        Set<String> trainable = vit.namedParameters().entrySet().stream().filter(e -> e.getValue().requiresGrad())
+                .map(java.util.Map.Entry::getKey).collect(Collectors.toSet());
+        Set<String> expected = Set.of(0, 1).stream().flatMap(layer -> {
+            String attn = "encoder.layers." + layer + ".self_attn.";
+            return List.of(attn + "in_proj_lora_A", attn + "in_proj_lora_B", attn + "out_proj.lora_A",
+                    attn + "out_proj.lora_B").stream();
+        }).collect(Collectors.toSet());
+        assertEquals(expected, trainable);
+        // Per layer: in_proj A [2, 8] + B [24, 2], out_proj A [2, 8] + B [8, 2].
+        assertEquals(2 * (2 * 8 + 24 * 2 + 2 * 8 + 8 * 2), vit.trainableParameterCount());
+        TensorAssert.assertSame(before, vit.forward(images).data(), "B = 0: the ViT is unchanged");
+
+        ReductionOps.sum(vit.forward(images)).backward();
+        Tensor gradB = vit.namedParameters().get("encoder.layers.0.self_attn.in_proj_lora_B").grad();
+        assertTrue(Reductions.sum(Elementwise.abs(gradB)).item() > 0, "in_proj_lora_B learns from the first step");
+        assertNull(vit.namedParameters().get("encoder.layers.0.self_attn.in_proj_weight").grad(), "W_in frozen");
+
+        vit.namedParameters().forEach((name, p) -> {
+            if (name.endsWith("lora_B")) {
+                p.data().copyFrom(Tensor.randn(name.hashCode(), p.shape()));
+            }
+        });
+        Tensor adaptedOut = vit.forward(images).data();
+        assertNotEquals(before.get(0, 0), adaptedOut.get(0, 0));
+        Tensor w0 = vit.namedParameters().get("encoder.layers.1.self_attn.in_proj_weight").data().copy();
+        LoRA.merge(vit);
+        VisionTransformer plain = new VisionTransformer(new VisionTransformer.Config(8, 1, 4, 8, 2, 2, 16, 3, 0f, 99));
+        plain.loadStateDict(LoRA.withoutAdapters(vit.stateDict()), true);
+        ParityAssert.assertRelative(adaptedOut, plain.forward(images).data(), 1e-5, "plain ViT with merged weights");
+        LoRA.unmerge(vit);
+        assertArrayEquals(w0.toFloatArray(),
+                vit.namedParameters().get("encoder.layers.1.self_attn.in_proj_weight").data().toFloatArray(),
+                "unmerged exactly");
+
+        LoRA.merge(vit);
+        assertEquals(adapted, LoRA.remove(vit));
+        assertEquals(plain.stateDict().keySet(), vit.stateDict().keySet());
+        assertEquals(plain.toString(), vit.toString());
+    }
+
+    @Test
+    void applyOnAttentionWithoutPackedWeightFails() {
+        MultiHeadAttention separate = new MultiHeadAttention.Builder(8, 2).layout(MultiHeadAttention.Layout.SEPARATE)
+                .build(1);
+        var e = assertThrows(IllegalArgumentException.class, () -> LoRA.apply(separate, List.of(""), 2, 2f, 0f, 3));
+        assertTrue(e.getMessage().contains("SEPARATE layout"), e.getMessage());
+        assertTrue(LoRA.isAdapterKey("a.self_attn.in_proj_lora_A") && LoRA.isAdapterKey("out_proj.lora_B"));
+        assertTrue(!LoRA.isAdapterKey("a.self_attn.in_proj_weight") && !LoRA.isAdapterKey("lora_dense"));
     }
 }

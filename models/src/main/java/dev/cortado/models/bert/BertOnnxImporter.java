@@ -13,13 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Loads a BERT-style encoder exported to ONNX by {@code torch.onnx.export} (all-MiniLM-L6-v2, bge-small, ...)
  * into Cortado's {@link BertModel}:
  * <pre>{@code
- * BertOnnxImporter.Result imported = BertOnnxImporter.load(OnnxModel.load(file), null, true);
+ * BertOnnxImporter.Result<BertModel> imported = BertOnnxImporter.load(OnnxModel.load(file), null, true);
  * Variable hidden = imported.model().forward(ids, typeIds, mask);
+ * // a subclass, built once from the (inferred) configuration and filled in place:
+ * BertTextEncoder encoder = BertOnnxImporter.load(onnx, null, true, c -> new BertTextEncoder(c, tokenizer, 0)).model();
  * }</pre>
  *
  * <p>The exporter keeps Hugging Face's names for most initializers ({@code embeddings.*}, biases, LayerNorm
@@ -39,7 +42,7 @@ public final class BertOnnxImporter {
     private static final String POOLER = "pooler.";
 
     /** The loaded encoder (in eval mode), the configuration it was built with, and the import report. */
-    public record Result(BertModel model, BertConfig config, OnnxImportReport report) {
+    public record Result<M extends BertModel>(M model, BertConfig config, OnnxImportReport report) {
     }
 
     private final OnnxGraph graph;
@@ -65,7 +68,17 @@ public final class BertOnnxImporter {
      *
      * @throws IllegalArgumentException naming the file and carrying the whole report
      */
-    public static Result load(OnnxModel onnx, BertConfig config, boolean strict) {
+    public static Result<BertModel> load(OnnxModel onnx, BertConfig config, boolean strict) {
+        return load(onnx, config, strict, used -> new BertModel(used, 0));
+    }
+
+    /**
+     * As {@link #load(OnnxModel, BertConfig, boolean)}, into the model that {@code factory} builds from the
+     * configuration (given, or inferred from the graph): a {@link BertModel} subclass is built once and filled
+     * in place, with no second copy of the weights. Its state-dict keys and shapes are checked as BertModel's.
+     */
+    public static <M extends BertModel> Result<M> load(OnnxModel onnx, BertConfig config, boolean strict,
+                                                       Function<BertConfig, M> factory) {
         BertOnnxImporter importer = new BertOnnxImporter(onnx.graph());
         Map<String, String> sources = new LinkedHashMap<>();
         List<String> unmapped = new ArrayList<>();
@@ -73,7 +86,7 @@ public final class BertOnnxImporter {
         List<String> mismatches = new ArrayList<>();
         Map<String, Tensor> values = importer.stateDict(sources, unmapped, ignored, mismatches);
         BertConfig used = config != null ? config : importer.inferConfig(values, onnx);
-        BertModel model = new BertModel(used, 0);
+        M model = factory.apply(used);
         model.eval();
 
         Map<String, Tensor> own = model.stateDict();
@@ -98,7 +111,7 @@ public final class BertOnnxImporter {
                     + used + ": " + report);
         }
         model.loadStateDict(accepted, false);
-        return new Result(model, used, report);
+        return new Result<>(model, used, report);
     }
 
     /** Every floating-point initializer placed under a state-dict key (weights as {@code [out, in]}). */

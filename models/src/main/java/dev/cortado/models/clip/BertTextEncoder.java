@@ -64,17 +64,18 @@ public class BertTextEncoder extends BertModel implements TextEncoder {
                         + MINILM_ARTIFACT + ")");
             }
         }
-        Tokenizer tokenizer;
+        Tokenizer tokenizer = readTokenizer(tokenizerJson);
+        // Built once from the imported configuration and filled in place by the importer (in eval mode).
+        return BertOnnxImporter.load(OnnxModel.load(onnx), null, true,
+                config -> new BertTextEncoder(config, tokenizer, 0)).model();
+    }
+
+    private static Tokenizer readTokenizer(Path tokenizerJson) {
         try {
-            tokenizer = Tokenizer.load(tokenizerJson);
+            return Tokenizer.load(tokenizerJson);
         } catch (IOException e) {
             throw new UncheckedIOException("BertTextEncoder: cannot read " + tokenizerJson, e);
         }
-        BertOnnxImporter.Result imported = BertOnnxImporter.load(OnnxModel.load(onnx), null, true);
-        BertTextEncoder encoder = new BertTextEncoder(imported.config(), tokenizer, 0);
-        encoder.loadStateDict(imported.model().stateDict(), true);
-        encoder.eval();
-        return encoder;
     }
 
     /** Whether all-MiniLM-L6-v2's two resources are on the class path. */

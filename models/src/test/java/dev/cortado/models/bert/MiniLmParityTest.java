@@ -56,7 +56,7 @@ class MiniLmParityTest {
             "Why do cats purr? Scientists still debate the mechanism.");
 
     private static OnnxModel onnx;
-    private static BertOnnxImporter.Result imported;
+    private static BertOnnxImporter.Result<BertModel> imported;
     private static Tokenizer tokenizer;
 
     @BeforeAll

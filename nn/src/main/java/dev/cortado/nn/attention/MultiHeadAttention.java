@@ -5,8 +5,10 @@ import dev.cortado.autograd.LinalgOps;
 import dev.cortado.autograd.ReductionOps;
 import dev.cortado.autograd.ShapeOps;
 import dev.cortado.autograd.Variable;
+import dev.cortado.nn.Dropout;
 import dev.cortado.nn.Init;
 import dev.cortado.nn.Linear;
+import dev.cortado.nn.LoRAAdapter;
 import dev.cortado.nn.Module;
 import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Shapes;
@@ -31,6 +33,11 @@ import java.util.List;
  * <li>{@link Layout#SEPARATE} (Hugging Face): Linear children {@code q_proj}, {@code k_proj}, {@code v_proj},
  * {@code out_proj} with Linear's default initialisation; LoRA can adapt them ({@link Linear#enableLoRA}).</li>
  * </ul>
+ *
+ * <p>LoRA on the packed projection ({@link #enableLoRA}): W_in {@code [3E, E]} gets one adapter,
+ * {@value #LORA_A} {@code [r, E]} and {@value #LORA_B} {@code [3E, r]}, so Q, K and V share A and each has its
+ * third of B; {@code out_proj} is a Linear and takes its own ({@link dev.cortado.nn.LoRA#apply} with
+ * {@code "**.self_attn"} and {@code "**.self_attn.out_proj"} adapts both).
  * <pre>{@code
  * var attn = new MultiHeadAttention.Builder(128, 4).build(seed);
  * Variable y = attn.forward(x);                                                // self-attention
@@ -67,6 +74,12 @@ public class MultiHeadAttention extends Module {
             return new Masks(mask, attention);
         }
     }
+
+    /** State-dict key of the packed projection's LoRA A {@code [r, E]} (beside {@code in_proj_weight}). */
+    public static final String LORA_A = "in_proj_lora_A";
+    /** State-dict key of the packed projection's LoRA B {@code [3E, r]}. */
+    public static final String LORA_B = "in_proj_lora_B";
+    private static final String LORA_DROPOUT = "in_proj_lora_dropout";
 
     /** How the returned attention weights are shaped. */
     public enum Weights {
@@ -141,6 +154,8 @@ public class MultiHeadAttention extends Module {
     private final Variable inProjWeight;
     private final Variable[] projWeights;
     private final Variable inProjBias;
+    // LoRA on inProjWeight, or null.
+    private LoRAAdapter inProjLora;
 
     /** Self-attention with the PyTorch layout and defaults. */
     public MultiHeadAttention(int embedDim, int numHeads, long seed) {
@@ -237,8 +252,13 @@ public class MultiHeadAttention extends Module {
             return new Variable[] {qProj.forward(query), kProj.forward(key), vProj.forward(value)};
         }
         if (inProjWeight != null && query == key && key == value) {
-            // Self-attention: one [3E, E] product, then three views of its last dim.
-            List<Variable> parts = JoinOps.chunk(LinalgOps.linear(query, inProjWeight, inProjBias), 3, -1);
+            // Self-attention: one [3E, E] product (plus the adapter's [.., 3E] branch), then three views of its
+            // last dim.
+            Variable qkv = LinalgOps.linear(query, inProjWeight, inProjBias);
+            if (inProjLora != null) {
+                qkv = inProjLora.addTo(qkv, query);
+            }
+            List<Variable> parts = JoinOps.chunk(qkv, 3, -1);
             return parts.toArray(Variable[]::new);
         }
         Variable[] inputs = {query, key, value};
@@ -247,8 +267,68 @@ public class MultiHeadAttention extends Module {
             Variable w = inProjWeight != null ? ShapeOps.narrow(inProjWeight, 0, i * embedDim, embedDim) : projWeights[i];
             Variable b = inProjBias != null ? ShapeOps.narrow(inProjBias, 0, i * embedDim, embedDim) : null;
             out[i] = LinalgOps.linear(inputs[i], w, b);
+            if (inProjLora != null) {
+                // Rows [iE, (i+1)E) of W_in + B·A·α/r: the same rows of B.
+                out[i] = inProjLora.addTo(out[i], inputs[i], i * embedDim, embedDim);
+            }
         }
         return out;
+    }
+
+    /**
+     * Adds a LoRA adapter of rank r to the packed input projection {@code in_proj_weight [3E, E]}: registers
+     * {@value #LORA_A} {@code [r, E]} (Kaiming-uniform, a = √5, {@link LoRAAdapter#initialA}),
+     * {@value #LORA_B} {@code [3E, r]} (zeros, so the module's output is unchanged until B moves) and the child
+     * {@code in_proj_lora_dropout} (probability {@code dropout} on the adapter's input, in training). Q, K, V
+     * are then computed with W_in + B·A·α/r, in self- and cross-attention. W and the biases keep their
+     * requires-grad flags ({@link dev.cortado.nn.LoRA#apply} freezes them); {@code out_proj} is a Linear with
+     * its own {@link Linear#enableLoRA}.
+     *
+     * @throws IllegalArgumentException in the SEPARATE layout (adapt the Linear children {@code q_proj},
+     *         {@code k_proj}, {@code v_proj} instead), for separate q/k/v weights (kdim or vdim ≠ E, not
+     *         supported), when an adapter is already enabled, or for rank < 1
+     */
+    public LoRAAdapter enableLoRA(int rank, float alpha, float dropout, long seed) {
+        if (layout == Layout.SEPARATE) {
+            throw fail("LoRA on the SEPARATE layout goes on the Linear children q_proj, k_proj, v_proj "
+                    + "(LoRA.apply with \"**.q_proj\", ...), not on the attention module");
+        }
+        if (inProjWeight == null) {
+            throw fail("LoRA on the packed projection needs in_proj_weight [3E, E]; with kdim=" + kdim + ", vdim="
+                    + vdim + " != embed_dim=" + embedDim + " the weights are q/k/v_proj_weight, which LoRA does not "
+                    + "support");
+        }
+        if (inProjLora != null) {
+            throw fail("already has a LoRA adapter on in_proj_weight");
+        }
+        if (rank < 1) {
+            throw fail("LoRA rank must be positive, got " + rank);
+        }
+        Dropout drop = new Dropout(dropout, Init.derive(seed, 1));
+        Variable a = registerParameter(LORA_A, LoRAAdapter.initialA(rank, embedDim, Init.derive(seed, 0)));
+        Variable b = registerParameter(LORA_B, Tensor.zeros(3 * embedDim, rank));
+        registerModule(LORA_DROPOUT, drop);
+        inProjLora = new LoRAAdapter(this, "LoRA on in_proj_weight", inProjWeight, false, alpha, a, b, drop);
+        return inProjLora;
+    }
+
+    /** The adapter on {@code in_proj_weight}, or {@code null} when none is enabled. */
+    public LoRAAdapter lora() {
+        return inProjLora;
+    }
+
+    /**
+     * Drops the in_proj adapter and its entries. A merged adapter leaves ΔW in {@code in_proj_weight} (merge,
+     * then remove: a plain attention with the adapted weight); an unmerged one leaves W as it is.
+     */
+    public void removeLoRA() {
+        if (inProjLora == null) {
+            throw fail("has no LoRA adapter to remove");
+        }
+        unregister(LORA_A);
+        unregister(LORA_B);
+        unregister(LORA_DROPOUT);
+        inProjLora = null;
     }
 
     /** {@code [B, Lk]} → {@code [B, 1, 1, Lk]}, broadcasting over heads and queries. */
@@ -310,6 +390,10 @@ public class MultiHeadAttention extends Module {
         if (dropout > 0) {
             s.append(", dropout=").append(dropout);
         }
-        return s.append(", layout=").append(layout).toString();
+        s.append(", layout=").append(layout);
+        if (inProjLora != null) {
+            s.append(", ").append(inProjLora.repr("in_proj_"));
+        }
+        return s.toString();
     }
 }
