@@ -36,6 +36,11 @@ final class CommandLine {
         return this;
     }
 
+    /** Whether the arguments ask for the usage text ({@code --help} or {@code -h} anywhere). */
+    static boolean wantsHelp(String[] args) {
+        return java.util.Arrays.stream(args).anyMatch(arg -> arg.equals("--help") || arg.equals("-h"));
+    }
+
     CommandLine parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];

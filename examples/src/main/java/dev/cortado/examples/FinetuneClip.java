@@ -57,9 +57,8 @@ final class FinetuneClip {
     private static final int EVAL_BATCH = 500;
     private static final int LORA_RANK = 8;
     private static final float LORA_ALPHA = 16;
-    /** Image tower LoRA targets: each attention block's output projection and the MLP around it. */
-    static final List<String> VISION_LORA = List.of("vision.**.self_attn.out_proj", "vision.**.linear1",
-            "vision.**.linear2");
+    /** Image tower LoRA targets: each attention's packed q/k/v projection and its output projection. */
+    static final List<String> VISION_LORA = List.of("vision.**.self_attn", "vision.**.self_attn.out_proj");
 
     private FinetuneClip() {
     }
@@ -79,13 +78,17 @@ final class FinetuneClip {
                 .option("train-limit", "0", "use only the first N training images (0: all)")
                 .option("test-limit", "0", "evaluate on the first N test images (0: all)")
                 .option("init", null, "start from a finetune-clip checkpoint directory (e.g. runs/x/best)")
-                .flag("lora", "LoRA (rank 8) on the image tower's attention output and MLP and on the text tower's "
-                        + "query/value; the rest of both towers frozen")
+                .flag("lora", "LoRA (rank 8) on the image tower's attention (q/k/v and output projections) and on "
+                        + "the text tower's query/value; the rest of both towers frozen")
                 .flag("resume", "continue from <out>/checkpoints after an interruption");
     }
 
     static int run(String[] args, PrintStream out) {
         CommandLine options = options();
+        if (CommandLine.wantsHelp(args)) {
+            out.print(options.usage());
+            return 0;
+        }
         Settings settings;
         try {
             settings = Settings.from(options.parse(args));
