@@ -5,11 +5,11 @@ import dev.cortado.models.bert.BertModel;
 import dev.cortado.models.bert.BertOnnxImporter;
 import dev.cortado.models.onnx.OnnxFormatException;
 import dev.cortado.models.onnx.OnnxModel;
+import dev.cortado.models.tokenizers.EncodedBatch;
 import dev.cortado.models.tokenizers.Encoding;
 import dev.cortado.models.tokenizers.Padding;
 import dev.cortado.models.tokenizers.Tokenizer;
 import dev.cortado.models.tokenizers.TokenizerFormatException;
-import dev.cortado.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -124,20 +124,10 @@ final class Embed {
         int padId = tokenizer.padding() == null ? 0 : tokenizer.padding().padId();
         List<Encoding> batch = tokenizer.withPadding(Padding.longest(padId)).encodeBatch(arguments.texts());
         BertModel model = BertOnnxImporter.load(OnnxModel.load(arguments.onnx()), null, true).model();
+        EncodedBatch encoded = EncodedBatch.of(batch);
         int rows = batch.size();
-        int length = batch.get(0).length();
-        long[][] columns = new long[3][rows * length];
-        for (int b = 0; b < rows; b++) {
-            Encoding encoding = batch.get(b);
-            for (int t = 0; t < length; t++) {
-                columns[0][b * length + t] = encoding.ids()[t];
-                columns[1][b * length + t] = encoding.typeIds()[t];
-                columns[2][b * length + t] = encoding.attentionMask()[t];
-            }
-        }
-        Tensor mask = Tensor.fromLongs(columns[2], rows, length);
-        float[] flat = BertModel.meanPool(model.forward(Tensor.fromLongs(columns[0], rows, length),
-                Tensor.fromLongs(columns[1], rows, length), mask), mask).data().toFloatArray();
+        float[] flat = BertModel.meanPool(model.forward(encoded.ids(), encoded.typeIds(), encoded.attentionMask()),
+                encoded.attentionMask()).data().toFloatArray();
         int width = flat.length / rows;
         float[][] embeddings = new float[rows][];
         for (int b = 0; b < rows; b++) {

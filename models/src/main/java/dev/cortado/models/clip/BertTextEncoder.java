@@ -5,6 +5,7 @@ import dev.cortado.models.bert.BertConfig;
 import dev.cortado.models.bert.BertModel;
 import dev.cortado.models.bert.BertOnnxImporter;
 import dev.cortado.models.onnx.OnnxModel;
+import dev.cortado.models.tokenizers.EncodedBatch;
 import dev.cortado.models.tokenizers.Tokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,8 +136,8 @@ public class BertTextEncoder extends BertModel implements TextEncoder {
     /** Sentence embeddings {@code [N, hidden]}, unit L2 norm; texts longer than the truncation are cut. */
     @Override
     public Variable encode(List<String> texts) {
-        TokenBatch batch = TokenBatch.encode(tokenizer, texts, path() + " (BertTextEncoder)");
-        return meanPool(forward(batch.ids(), batch.typeIds(), batch.mask()), batch.mask());
+        EncodedBatch batch = TokenBatch.encode(tokenizer, texts, path() + " (BertTextEncoder)");
+        return meanPool(forward(batch.ids(), batch.typeIds(), batch.attentionMask()), batch.attentionMask());
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.cortado.autograd.MathOps;
 import dev.cortado.autograd.ShapeOps;
 import dev.cortado.autograd.Variable;
 import dev.cortado.models.bert.BertModel;
+import dev.cortado.models.tokenizers.EncodedBatch;
 import dev.cortado.models.tokenizers.Tokenizer;
 import dev.cortado.nn.Embedding;
 import dev.cortado.nn.Init;
@@ -76,8 +77,8 @@ public class TextTransformer extends Module implements TextEncoder {
     /** Features {@code [N, width]}, unit L2 norm. */
     @Override
     public Variable encode(List<String> texts) {
-        TokenBatch batch = TokenBatch.encode(tokenizer, texts, path() + " (TextTransformer)");
-        return forward(batch.ids(), batch.mask());
+        EncodedBatch batch = TokenBatch.encode(tokenizer, texts, path() + " (TextTransformer)");
+        return forward(batch.ids(), batch.attentionMask());
     }
 
     /** The pooled features for token ids and attention mask (INT64 {@code [N, L]}, L ≤ maxLength). */

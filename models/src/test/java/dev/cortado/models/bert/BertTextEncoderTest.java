@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OrtException;
 import dev.cortado.autograd.NoGrad;
 import dev.cortado.autograd.Variable;
+import dev.cortado.models.tokenizers.EncodedBatch;
 import dev.cortado.models.clip.BertTextEncoder;
 import dev.cortado.models.clip.ClipModel;
 import dev.cortado.models.clip.TextEncoder;
@@ -52,10 +53,10 @@ class BertTextEncoderTest {
         try (var scope = NoGrad.enter()) {
             ours = minilm.encode(sentences);
         }
-        MiniLmParityTest.Batch batch = MiniLmParityTest.Batch.of(minilm.tokenizer().encodeBatch(sentences));
+        EncodedBatch batch = EncodedBatch.of(minilm.tokenizer().encodeBatch(sentences));
         int rows = batch.ids().size(0);
-        float[][] theirs = MiniLmParityTest.onnxRuntime(batch.ids().toLongArray(), batch.types().toLongArray(),
-                batch.mask().toLongArray(), rows, batch.ids().size(1));
+        float[][] theirs = MiniLmParityTest.onnxRuntime(batch.ids().toLongArray(), batch.typeIds().toLongArray(),
+                batch.attentionMask().toLongArray(), rows, batch.ids().size(1));
         float[] flat = new float[rows * 384];
         for (int b = 0; b < rows; b++) {
             System.arraycopy(theirs[b], 0, flat, b * 384, 384);

@@ -11,7 +11,7 @@ import dev.cortado.autograd.NoGrad;
 import dev.cortado.autograd.Variable;
 import dev.cortado.models.onnx.OnnxModel;
 import dev.cortado.models.onnx.OnnxModule;
-import dev.cortado.models.tokenizers.Encoding;
+import dev.cortado.models.tokenizers.EncodedBatch;
 import dev.cortado.models.tokenizers.Padding;
 import dev.cortado.models.tokenizers.Tokenizer;
 import dev.cortado.tensor.Tensor;
@@ -99,53 +99,32 @@ class MiniLmParityTest {
         assertEquals(5 * 16, report.unmapped().size(), report.toString());
     }
 
-    /** The 20 sentences as one batch padded to the longest: ids, type ids and mask, INT64 [rows, length]. */
-    record Batch(Tensor ids, Tensor types, Tensor mask) {
-        static Batch of(List<Encoding> encodings) {
-            int rows = encodings.size();
-            int length = encodings.get(0).length();
-            long[] ids = new long[rows * length];
-            long[] types = new long[rows * length];
-            long[] mask = new long[rows * length];
-            for (int b = 0; b < rows; b++) {
-                Encoding encoding = encodings.get(b);
-                for (int t = 0; t < length; t++) {
-                    ids[b * length + t] = encoding.ids()[t];
-                    types[b * length + t] = encoding.typeIds()[t];
-                    mask[b * length + t] = encoding.attentionMask()[t];
-                }
-            }
-            return new Batch(Tensor.fromLongs(ids, rows, length), Tensor.fromLongs(types, rows, length),
-                    Tensor.fromLongs(mask, rows, length));
-        }
-    }
-
     @Test
     void sentenceEmbeddingsMatchOnnxRuntime() throws OrtException {
-        Batch batch = Batch.of(tokenizer.encodeBatch(SENTENCES));
-        Variable hidden = imported.model().forward(batch.ids(), batch.types(), batch.mask());
-        assertMatchesOnnxRuntime("BertModel", BertModel.meanPool(hidden, batch.mask()), batch);
+        EncodedBatch batch = EncodedBatch.of(tokenizer.encodeBatch(SENTENCES));
+        Variable hidden = imported.model().forward(batch.ids(), batch.typeIds(), batch.attentionMask());
+        assertMatchesOnnxRuntime("BertModel", BertModel.meanPool(hidden, batch.attentionMask()), batch);
     }
 
     /** The other way in: the same file run node by node by the generic graph module. */
     @Test
     void graphModuleEmbeddingsMatchOnnxRuntime() throws OrtException {
-        Batch batch = Batch.of(tokenizer.encodeBatch(SENTENCES));
+        EncodedBatch batch = EncodedBatch.of(tokenizer.encodeBatch(SENTENCES));
         OnnxModule module = new OnnxModule(onnx);
         try (var scope = NoGrad.enter()) {
             Map<String, Variable> outputs = module.run(Map.of("input_ids", Variable.constant(batch.ids()),
-                    "attention_mask", Variable.constant(batch.mask()), "token_type_ids", Variable.constant(batch.types())));
+                    "attention_mask", Variable.constant(batch.attentionMask()), "token_type_ids", Variable.constant(batch.typeIds())));
             Variable hidden = outputs.get(onnx.graph().outputs().get(0).name());
-            assertMatchesOnnxRuntime("OnnxModule", BertModel.meanPool(hidden, batch.mask()), batch);
+            assertMatchesOnnxRuntime("OnnxModule", BertModel.meanPool(hidden, batch.attentionMask()), batch);
         }
     }
 
-    private static void assertMatchesOnnxRuntime(String what, Variable pooled, Batch batch) throws OrtException {
+    private static void assertMatchesOnnxRuntime(String what, Variable pooled, EncodedBatch batch) throws OrtException {
         int rows = batch.ids().size(0);
         int length = batch.ids().size(1);
         float[] ours = pooled.data().toFloatArray();
-        float[][] theirs = onnxRuntime(batch.ids().toLongArray(), batch.types().toLongArray(),
-                batch.mask().toLongArray(), rows, length);
+        float[][] theirs = onnxRuntime(batch.ids().toLongArray(), batch.typeIds().toLongArray(),
+                batch.attentionMask().toLongArray(), rows, length);
         int width = theirs[0].length;
         double worst = 1;
         for (int b = 0; b < rows; b++) {
