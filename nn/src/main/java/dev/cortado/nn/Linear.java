@@ -57,11 +57,7 @@ public class Linear extends Module {
         if (rank < 1) {
             throw new IllegalArgumentException(path() + " (Linear): LoRA rank must be positive, got " + rank);
         }
-        Dropout drop = new Dropout(dropout, Init.derive(seed, 1));
-        Variable a = registerParameter("lora_A", LoRAAdapter.initialA(rank, inFeatures, Init.derive(seed, 0)));
-        Variable b = registerParameter("lora_B", Tensor.zeros(outFeatures, rank));
-        registerModule("lora_dropout", drop);
-        lora = new LoRAAdapter(this, "LoRA", weight, false, alpha, a, b, drop);
+        lora = LoRAAdapter.attach(this, "", "LoRA", weight, rank, alpha, dropout, seed);
         return lora;
     }
 

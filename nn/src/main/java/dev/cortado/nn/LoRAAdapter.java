@@ -68,6 +68,20 @@ public final class LoRAAdapter {
         this.dropout = dropout;
     }
 
+    /**
+     * A new adapter on {@code owner}'s weight W {@code [out, in]}, its parts registered on the owner as
+     * {@code keyPrefix + "lora_A"} {@code [r, in]} ({@link #initialA}), {@code keyPrefix + "lora_B"}
+     * {@code [out, r]} (zeros) and {@code keyPrefix + "lora_dropout"}.
+     */
+    public static LoRAAdapter attach(Module owner, String keyPrefix, String label, Variable weight, int rank,
+                                     float alpha, float dropout, long seed) {
+        Dropout drop = new Dropout(dropout, Init.derive(seed, 1));
+        Variable a = owner.registerParameter(keyPrefix + "lora_A", initialA(rank, weight.size(1), Init.derive(seed, 0)));
+        Variable b = owner.registerParameter(keyPrefix + "lora_B", Tensor.zeros(weight.size(0), rank));
+        owner.registerModule(keyPrefix + "lora_dropout", drop);
+        return new LoRAAdapter(owner, label, weight, false, alpha, a, b, drop);
+    }
+
     /** A's initial value {@code [r, in]}: Kaiming-uniform with a = √5, as PEFT. */
     public static Tensor initialA(int rank, int inFeatures, long seed) {
         return Init.kaimingUniform(seed, inFeatures, Math.sqrt(5), rank, inFeatures);

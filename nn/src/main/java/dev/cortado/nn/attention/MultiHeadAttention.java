@@ -75,11 +75,12 @@ public class MultiHeadAttention extends Module {
         }
     }
 
+    private static final String LORA_PREFIX = "in_proj_";
     /** State-dict key of the packed projection's LoRA A {@code [r, E]} (beside {@code in_proj_weight}). */
-    public static final String LORA_A = "in_proj_lora_A";
+    public static final String LORA_A = LORA_PREFIX + "lora_A";
     /** State-dict key of the packed projection's LoRA B {@code [3E, r]}. */
-    public static final String LORA_B = "in_proj_lora_B";
-    private static final String LORA_DROPOUT = "in_proj_lora_dropout";
+    public static final String LORA_B = LORA_PREFIX + "lora_B";
+    private static final String LORA_DROPOUT = LORA_PREFIX + "lora_dropout";
 
     /** How the returned attention weights are shaped. */
     public enum Weights {
@@ -304,11 +305,8 @@ public class MultiHeadAttention extends Module {
         if (rank < 1) {
             throw fail("LoRA rank must be positive, got " + rank);
         }
-        Dropout drop = new Dropout(dropout, Init.derive(seed, 1));
-        Variable a = registerParameter(LORA_A, LoRAAdapter.initialA(rank, embedDim, Init.derive(seed, 0)));
-        Variable b = registerParameter(LORA_B, Tensor.zeros(3 * embedDim, rank));
-        registerModule(LORA_DROPOUT, drop);
-        inProjLora = new LoRAAdapter(this, "LoRA on in_proj_weight", inProjWeight, false, alpha, a, b, drop);
+        inProjLora = LoRAAdapter.attach(this, LORA_PREFIX, "LoRA on in_proj_weight", inProjWeight, rank, alpha,
+                dropout, seed);
         return inProjLora;
     }
 
