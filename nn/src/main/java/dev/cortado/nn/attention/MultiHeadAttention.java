@@ -5,7 +5,6 @@ import dev.cortado.autograd.LinalgOps;
 import dev.cortado.autograd.ReductionOps;
 import dev.cortado.autograd.ShapeOps;
 import dev.cortado.autograd.Variable;
-import dev.cortado.nn.Dropout;
 import dev.cortado.nn.Init;
 import dev.cortado.nn.Linear;
 import dev.cortado.nn.LoRAAdapter;
