@@ -8,6 +8,7 @@ import dev.cortado.models.clip.ClipModel;
 import dev.cortado.models.clip.ZeroShotClassifier;
 import dev.cortado.nn.LoRA;
 import dev.cortado.nn.Module;
+import dev.cortado.nn.io.Safetensors;
 import dev.cortado.nn.transformer.VisionTransformer;
 import dev.cortado.tensor.Joining;
 import dev.cortado.tensor.Tensor;
@@ -47,7 +48,9 @@ import java.util.function.Supplier;
  * recall@1/5 over the class captions, text→image recall@1/5; with {@code --holdout K} the last K classes are
  * not trained on and their test images are scored separately: among the K held-out captions (zero-shot in
  * the usual sense) and among all ten (generalised zero-shot). Ends with one JSON line, also written to
- * {@code <out>/result.json}; the trainer writes {@code log.jsonl}, {@code training.png} and checkpoints there.
+ * {@code <out>/result.json}; the trainer writes {@code log.jsonl}, {@code training.png} and checkpoints there,
+ * and with {@code --lora} the adapters merged into the weights go to {@code merged.safetensors} (the plain
+ * model's keys, loadable without LoRA).
  */
 final class FinetuneClip {
     private static final String NAME = "finetune-clip";
@@ -173,6 +176,14 @@ final class FinetuneClip {
         TrainingResult training = s.resume() ? trainer.resume(s.out().resolve("checkpoints")) : trainer.fit();
 
         report(evaluate(clip, test, s.holdout()), "after", result);
+        if (s.lora()) {
+            // For deployment: the adapters folded into the weights, saved as the plain model's state dict.
+            LoRA.merge(clip);
+            Path merged = s.out().resolve("merged.safetensors");
+            Safetensors.write(merged, LoRA.withoutAdapters(clip.stateDict()));
+            LoRA.unmerge(clip);
+            result.put("merged_weights", merged.toString());
+        }
         result.put("epochs", training.epochs());
         result.put("seconds_per_epoch", median(training.secondsPerEpoch()));
         result.put("best_accuracy", training.bestMetric());

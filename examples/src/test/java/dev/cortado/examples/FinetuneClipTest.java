@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortado.nn.io.Safetensors;
+import dev.cortado.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +89,9 @@ class FinetuneClipTest {
         assertTrue(result.get("trainable_share").asDouble() < 0.01, result.toString());
         assertTrue(result.get("accuracy_after").asDouble() > result.get("accuracy_before").asDouble(),
                 result.toString());
+        Map<String, Tensor> merged = Safetensors.read(out.resolve("merged.safetensors")).tensors();
+        assertTrue(merged.keySet().stream().noneMatch(key -> key.contains("lora_")), merged.keySet().toString());
+        assertTrue(merged.containsKey("vision.encoder.layers.0.self_attn.in_proj_weight"), merged.keySet().toString());
     }
 
     @Test
