@@ -19,7 +19,11 @@ public final class Cortado {
             "devices", new Command("list the compute backends and devices Cortado can use", Devices::run),
             "onnx-test", new Command("run ONNX backend test cases: onnx-test DIR…", OnnxTest::run),
             "embed", new Command("sentence embeddings (JSON) from a BERT-style ONNX model and its tokenizer.json",
-                    Embed::run)));
+                    Embed::run),
+            "transfer", new Command("pretrain a ViT on Fashion-MNIST 0-4, transfer to 5-9 with 1% of the labels",
+                    Transfer::run),
+            "continual", new Command("Split Fashion-MNIST in 5 tasks: fine-tuning vs EWC vs online EWC",
+                    Continual::run)));
 
     private Cortado() {
     }
