@@ -54,11 +54,11 @@ final class Transfer {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine options = FashionMnistJobs.options(COMMAND, 3, 64, 1e-3, "runs/transfer")
+        CommandLine options = FashionMnistJobs.options(COMMAND, 2, 64, 1e-3, "runs/transfer")
                 .option("transfer-epochs", "12", "epochs of each transfer strategy")
                 .option("transfer-lr", "1e-3", "rate of the transfer strategies (of the top group for gradual unfreezing)")
                 .option("label-share", "0.01", "share of the target classes' training images that keep their labels")
-                .option("train-limit", "0", "pretraining images per source class (0: all)")
+                .option("train-limit", "2000", "pretraining images per source class (0: all 6,000)")
                 .option("test-limit", "0", "test images per class (0: all)");
         return FashionMnistJobs.run(COMMAND, options, args, out, err, Transfer::transfer);
     }
@@ -84,6 +84,9 @@ final class Transfer {
                 c -> c - TARGET[0]);
         Dataset targetTest = FashionMnistJobs.view(data.test(), FashionMnistJobs.sample(data.test(), TARGET, testLimit, seed),
                 c -> c - TARGET[0]);
+        // The per-epoch learning curves of the strategies use a fixed fifth of it (the final figures use all of it).
+        Dataset targetValidation = FashionMnistJobs.view(data.test(), FashionMnistJobs.sample(data.test(), TARGET,
+                Math.max(1, data.test().indicesOfClasses(TARGET[0]).length / 5), seed), c -> c - TARGET[0]);
         log.printf("transfer: pretraining on %d images of classes 0-4, transferring with %d labelled images of 5-9%n",
                 sourceTrain.size(), targetTrain.size());
 
@@ -105,7 +108,8 @@ final class Transfer {
         result.put("target_train_images", targetTrain.size());
         ObjectNode strategies = result.putObject("strategies");
         for (String strategy : List.of("head_only", "full_finetune", "gradual_unfreezing")) {
-            strategies.set(strategy, adapt(strategy, source, options, targetTrain, targetTest, sourceTest, log));
+            strategies.set(strategy, adapt(strategy, source, options, targetTrain,
+                    targetValidation, targetTest, sourceTest, log));
         }
         result.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
         return result;
@@ -113,7 +117,8 @@ final class Transfer {
 
     /** Trains one strategy from a copy of the pretrained {@code source} model and measures it. */
     private static ObjectNode adapt(String strategy, VisionTransformer source, CommandLine options, Dataset targetTrain,
-                                    Dataset targetTest, Dataset sourceTest, PrintStream log) throws IOException {
+                                    Dataset targetValidation, Dataset targetTest, Dataset sourceTest, PrintStream log)
+            throws IOException {
         long seed = options.longValue("seed");
         double lr = options.number("transfer-lr", 0);
         VisionTransformer vit = new VisionTransformer(FashionMnistJobs.vitConfig(SOURCE.length, seed));
@@ -141,7 +146,7 @@ final class Transfer {
                         FashionMnistJobs.trainLoader(targetTrain, options.integer("batch-size", 1), seed),
                         batch -> loss(vit, batch.inputs(), batch.labels()))
                 .epochs(options.integer("transfer-epochs", 1))
-                .evaluator(m -> Map.of("accuracy", FashionMnistJobs.accuracy(m, vit::forward, targetTest, 256)), 0, true);
+                .evaluator(m -> Map.of("accuracy", FashionMnistJobs.accuracy(m, vit::forward, targetValidation, 256)), 0, true);
         if (unfreezing != null) {
             trainer.callback(unfreezing);
         }

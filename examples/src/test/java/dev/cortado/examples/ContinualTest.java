@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Smoke test of {@code cortado continual} on the bundled subset: 5 tasks of 2×80 images, one epoch each. */
+/** Smoke test of {@code cortado continual} on the bundled subset: 5 tasks of 2×48 images, one epoch each. */
 class ContinualTest {
     @Test
     void learnsEveryTaskInBothSettingsAndWritesItsOutputs(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        JobAssertions.Outcome outcome = JobAssertions.run(Continual::run, "--train-limit", "80", "--test-limit", "40",
-                "--batch-size", "32", "--fisher-samples", "16", "--out", out.toString());
+        JobAssertions.Outcome outcome = JobAssertions.run(Continual::run, "--train-limit", "48", "--test-limit", "30",
+                "--batch-size", "16", "--fisher-samples", "16", "--out", out.toString());
         assertEquals(0, outcome.code(), outcome.err());
         JsonNode json = outcome.json();
         assertTrue(Files.readString(out.resolve("result.json")).contains("\"domain_incremental\""));

@@ -14,9 +14,9 @@ class TransferTest {
     @Test
     void pretrainsTransfersAndWritesItsOutputs(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
-        // 150 images per source class, 2 short epochs; 10% of the 300 bundled target images per class (30 each).
-        JobAssertions.Outcome outcome = JobAssertions.run(Transfer::run, "--epochs", "2", "--train-limit", "150",
-                "--transfer-epochs", "3", "--label-share", "0.1", "--test-limit", "60", "--batch-size", "32",
+        // 100 images per source class, 2 short epochs; 10% of the 300 bundled target images per class (30 each).
+        JobAssertions.Outcome outcome = JobAssertions.run(Transfer::run, "--epochs", "2", "--train-limit", "100",
+                "--transfer-epochs", "3", "--label-share", "0.1", "--test-limit", "40", "--batch-size", "32",
                 "--out", out.toString());
         assertEquals(0, outcome.code(), outcome.err());
         JsonNode json = outcome.json();
