@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -86,7 +87,8 @@ final class Continual {
                 .option("task-lambda", "1000", "EWC strength lambda in the task-incremental setting")
                 .option("domain-lambda", "1000", "EWC strength lambda in the domain-incremental setting")
                 .option("gamma", "1.0", "online EWC: decay of the running Fisher at each new task")
-                .option("fisher-samples", "200", "training images per task for the Fisher");
+                .option("fisher-samples", "200", "training images per task for the Fisher")
+                .option("settings", "task_incremental,domain_incremental", "the settings to run, comma-separated");
         return FashionMnistJobs.run(COMMAND, options, args, out, err, Continual::continual);
     }
 
@@ -113,14 +115,14 @@ final class Continual {
                     + " exceeds the " + tasks.getFirst().train().size() + " training images of a task");
         }
         ObjectNode result = JsonNodeFactory.instance.objectNode();
-        for (Setting setting : Setting.values()) {
+        for (Setting setting : settings(options.string("settings"))) {
             double lambda = options.number(setting.lambdaOption, 0);
             ObjectNode summary = result.putObject(setting.key);
             ObjectNode perTask = JsonNodeFactory.instance.objectNode();
             ObjectNode whenLearnt = JsonNodeFactory.instance.objectNode();
             for (String method : METHODS) {
                 double[][] accuracies = sequence(setting, method, lambda, gamma, tasks, options, log);
-                double average = java.util.Arrays.stream(accuracies[1]).average().orElseThrow();
+                double average = Arrays.stream(accuracies[1]).average().orElseThrow();
                 summary.put(method + "_avg_acc", FashionMnistJobs.round4(average));
                 perTask.set(method, array(accuracies[1]));
                 whenLearnt.set(method, array(accuracies[0]));
@@ -181,6 +183,20 @@ final class Continual {
             after[t] = accuracy(setting, vit, tasks.get(t).test(), t);
         }
         return new double[][] {whenLearnt, after};
+    }
+
+    private static List<Setting> settings(String names) {
+        List<Setting> settings = new ArrayList<>();
+        for (String name : names.split(",")) {
+            Setting setting = Arrays.stream(Setting.values()).filter(s -> s.key.equals(name.strip()))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("--settings: unknown setting '" + name
+                            + "' (known: task_incremental, domain_incremental)"));
+            if (settings.contains(setting)) {
+                throw new IllegalArgumentException("--settings names " + name + " twice");
+            }
+            settings.add(setting);
+        }
+        return settings;
     }
 
     private static double accuracy(Setting setting, VisionTransformer vit, Dataset test, int task) {
