@@ -49,17 +49,18 @@ final class Continual {
 
     /** The two settings: whether the task id picks the head's rows at test time. */
     private enum Setting {
-        TASK_INCREMENTAL("task_incremental", 2 * TASKS, "task-lambda"),
-        DOMAIN_INCREMENTAL("domain_incremental", 2, "domain-lambda");
+        TASK_INCREMENTAL("task_incremental", 2 * TASKS, "task"),
+        DOMAIN_INCREMENTAL("domain_incremental", 2, "domain");
 
         final String key;
         final int classes;
-        final String lambdaOption;
+        /** Prefix of this setting's lambda options. */
+        final String option;
 
-        Setting(String key, int classes, String lambdaOption) {
+        Setting(String key, int classes, String option) {
             this.key = key;
             this.classes = classes;
-            this.lambdaOption = lambdaOption;
+            this.option = option;
         }
 
         /** The 2-way scores of task {@code task}: its own rows of the 10-way head, or the shared head. */
@@ -83,11 +84,13 @@ final class Continual {
     static int run(String[] args, PrintStream out, PrintStream err) {
         CommandLine options = FashionMnistJobs.options(COMMAND, 1, 64, 1e-3, "runs/continual")
                 .option("train-limit", "1000", "training images per class (0: all 6,000)")
-                .option("test-limit", "500", "test images per class (0: all 1,000)")
-                .option("task-lambda", "1000", "EWC strength lambda in the task-incremental setting")
-                .option("domain-lambda", "1000", "EWC strength lambda in the domain-incremental setting")
+                .option("test-limit", "300", "test images per class (0: all 1,000)")
+                .option("task-lambda", "10000", "EWC strength lambda, task-incremental setting")
+                .option("task-online-lambda", "10000", "online EWC strength lambda, task-incremental setting")
+                .option("domain-lambda", "3000", "EWC strength lambda, domain-incremental setting")
+                .option("domain-online-lambda", "10000", "online EWC strength lambda, domain-incremental setting")
                 .option("gamma", "1.0", "online EWC: decay of the running Fisher at each new task")
-                .option("fisher-samples", "200", "training images per task for the Fisher")
+                .option("fisher-samples", "100", "training images per task for the Fisher")
                 .option("settings", "task_incremental,domain_incremental", "the settings to run, comma-separated");
         return FashionMnistJobs.run(COMMAND, options, args, out, err, Continual::continual);
     }
@@ -116,11 +119,12 @@ final class Continual {
         }
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         for (Setting setting : settings(options.string("settings"))) {
-            double lambda = options.number(setting.lambdaOption, 0);
             ObjectNode summary = result.putObject(setting.key);
             ObjectNode perTask = JsonNodeFactory.instance.objectNode();
             ObjectNode whenLearnt = JsonNodeFactory.instance.objectNode();
             for (String method : METHODS) {
+                double lambda = method.equals("finetune") ? 0 : options.number(setting.option
+                        + (method.equals("online_ewc") ? "-online-lambda" : "-lambda"), 0);
                 double[][] accuracies = sequence(setting, method, lambda, gamma, tasks, options, log);
                 double average = Arrays.stream(accuracies[1]).average().orElseThrow();
                 summary.put(method + "_avg_acc", FashionMnistJobs.round4(average));
@@ -128,7 +132,8 @@ final class Continual {
                 whenLearnt.set(method, array(accuracies[0]));
                 log.printf("continual: %s %s average accuracy %.4f%n", setting.key, method, average);
             }
-            summary.put("lambda", lambda);
+            summary.put("ewc_lambda", options.number(setting.option + "-lambda", 0));
+            summary.put("online_ewc_lambda", options.number(setting.option + "-online-lambda", 0));
             summary.set("per_task", perTask);
             summary.set("per_task_when_learnt", whenLearnt);
         }
@@ -171,10 +176,12 @@ final class Continual {
             whenLearnt[t] = trainer.build().fit().history().evaluations().getLast().metrics().get("accuracy");
             if (ewc != null) {
                 vit.eval();
-                ewc.consolidate(FisherEstimator.empirical(vit, data.train(), options.integer("fisher-samples", 1),
-                        seed + t, example -> Losses.crossEntropy(
+                Map<String, Tensor> fisher = FisherEstimator.empirical(vit, data.train(),
+                        options.integer("fisher-samples", 1), seed + t, example -> Losses.crossEntropy(
                                 setting.logits(vit, Variable.constant(example.input().unsqueeze(0)), task),
-                                Tensor.fromLongs(new long[] {example.label()}, 1))));
+                                Tensor.fromLongs(new long[] {example.label()}, 1)));
+                logFisher(log, fisher);
+                ewc.consolidate(fisher);
                 vit.train();
             }
         }
@@ -183,6 +190,21 @@ final class Continual {
             after[t] = accuracy(setting, vit, tasks.get(t).test(), t);
         }
         return new double[][] {whenLearnt, after};
+    }
+
+    /** The scale of the Fisher, to judge lambda by: λ·F is the stiffness of a weight's quadratic well. */
+    private static void logFisher(PrintStream log, Map<String, Tensor> fisher) {
+        double sum = 0;
+        double max = 0;
+        long count = 0;
+        for (Tensor f : fisher.values()) {
+            for (float v : f.toFloatArray()) {
+                sum += v;
+                max = Math.max(max, v);
+            }
+            count += f.numel();
+        }
+        log.printf("continual: Fisher mean %.3g, max %.3g over %d weights%n", sum / count, max, count);
     }
 
     private static List<Setting> settings(String names) {
