@@ -41,6 +41,14 @@ import java.util.Map;
  * of the task just learnt ({@link FisherEstimator}). The figure of merit is the average test accuracy over all
  * five tasks after the last one; the accuracy of each task right after it was learnt is reported beside it, so
  * the forgetting is the difference.
+ *
+ * <p>Choices behind the defaults (one epoch of 2 × 1,000 images per task, Adam at 1e-3, a fresh optimiser per
+ * task): with fewer steps per task (2 × 300 images) fine-tuning hardly forgets in the domain-incremental setting,
+ * and there is nothing for EWC to win back. λ was picked on a small grid on the full data (10³, 10⁴, 10⁵; the
+ * Fisher's mean is logged after each task to judge the scale): 10⁴ protects the old tasks in the
+ * task-incremental setting, while in the domain-incremental one plain EWC at 10⁴ (four anchors pulling the one
+ * shared head) left the later tasks half learnt, so it gets a lower λ there than online EWC, whose one running
+ * Fisher keeps a single anchor.
  */
 final class Continual {
     static final String COMMAND = "continual";

@@ -38,7 +38,8 @@ import java.util.Map;
  * Each reports its target accuracy (the 5,000 test images of classes 5–9, 5-way) and its source retention: the
  * accuracy on the test images of classes 0–4 of the adapted backbone under the <em>original</em> source head, kept
  * aside. The first figure says how well a strategy learns from 300 labels, the second how much of the source task
- * its backbone still carries.
+ * its backbone still carries. {@code trainable_share} is the share of the model's parameters trainable at the end
+ * (for gradual unfreezing all of them once every group is unfrozen, after depth + 1 epochs).
  */
 final class Transfer {
     static final String COMMAND = "transfer";
