@@ -21,7 +21,11 @@ public final class Cortado {
             "embed", new Command("sentence embeddings (JSON) from a BERT-style ONNX model and its tokenizer.json",
                     Embed::run),
             "finetune-clip", new Command("the main job: CLIP-style fine-tuning on Fashion-MNIST with a pretrained "
-                    + "MiniLM text tower", FinetuneClip::run)));
+                    + "MiniLM text tower", FinetuneClip::run),
+            "transfer", new Command("pretrain a ViT on Fashion-MNIST 0-4, transfer to 5-9 with 1% of the labels",
+                    Transfer::run),
+            "continual", new Command("Split Fashion-MNIST in 5 tasks: fine-tuning vs EWC vs online EWC",
+                    Continual::run)));
 
     private Cortado() {
     }
