@@ -74,6 +74,10 @@ final class FashionMnistJobs {
      * file, a diverged run or an I/O error, 0 otherwise. Progress goes to {@code err}.
      */
     static int run(String command, CommandLine options, String[] args, PrintStream out, PrintStream err, Job job) {
+        if (CommandLine.wantsHelp(args)) {
+            out.print(options.usage());
+            return 0;
+        }
         try {
             options.parse(args);
             Backends.byName(options.string("backend"));

@@ -12,9 +12,9 @@ import dev.cortado.nn.io.Safetensors;
 import dev.cortado.nn.transformer.VisionTransformer;
 import dev.cortado.tensor.Joining;
 import dev.cortado.tensor.Tensor;
-import dev.cortado.tensor.backend.Backends;
 import dev.cortado.training.checkpoint.CheckpointStore;
-import dev.cortado.training.data.DatasetNotFoundException;
+import dev.cortado.training.data.DataLoader;
+import dev.cortado.training.data.Dataset;
 import dev.cortado.training.data.UInt8ImageDataset;
 import dev.cortado.training.metrics.RetrievalRecall;
 import dev.cortado.training.optim.AdamW;
@@ -63,20 +63,14 @@ final class FinetuneClip {
     /** Image tower LoRA targets: each attention's packed q/k/v projection and its output projection. */
     static final List<String> VISION_LORA = List.of("vision.**.self_attn", "vision.**.self_attn.out_proj");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private FinetuneClip() {
     }
 
     static CommandLine options() {
-        return new CommandLine(NAME)
-                .option("data", null, "directory with the four Fashion-MNIST IDX files (e.g. "
-                        + "/usr/share/datasets/fashion-mnist); default: the 3,000/1,000-image subset bundled in Cortado")
-                .option("epochs", "5", "training epochs")
-                .option("batch-size", "64", "images per step")
-                .option("lr", "0.002", "peak learning rate (AdamW, linear warm-up then cosine decay)")
+        return FashionMnistJobs.options(NAME, 5, 64, 0.002, "runs/finetune-clip")
                 .option("weight-decay", "0.05", "AdamW weight decay (not on biases, norms, embeddings)")
-                .option("seed", "42", "seed of every random choice (initialisation, data order)")
-                .option("out", "runs/finetune-clip", "output directory: log, plot, checkpoints, result.json")
-                .option("backend", "cpu", "compute backend: cpu or reference")
                 .option("holdout", "0", "leave the last K classes out of training and report their zero-shot accuracy")
                 .option("train-limit", "0", "use only the first N training images (0: all)")
                 .option("test-limit", "0", "evaluate on the first N test images (0: all)")
@@ -87,48 +81,21 @@ final class FinetuneClip {
     }
 
     static int run(String[] args, PrintStream out) {
-        CommandLine options = options();
-        if (CommandLine.wantsHelp(args)) {
-            out.print(options.usage());
-            return 0;
-        }
-        Settings settings;
-        try {
-            settings = Settings.from(options.parse(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("cortado " + NAME + ": " + e.getMessage());
-            System.err.print(options.usage());
-            return 2;
-        }
-        try (var backend = Backends.use(Backends.byName(settings.backend()))) {
-            Map<String, Object> result = train(settings);
-            String json = new ObjectMapper().writeValueAsString(result);
-            Files.writeString(settings.out().resolve("result.json"), json + "\n");
-            out.println(json);
-            return 0;
-        } catch (DatasetNotFoundException e) {
-            System.err.println("cortado " + NAME + ": " + e.getMessage());
-            return 2;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("cortado " + NAME + ": " + e.getMessage());
-            return 1;
-        }
+        return FashionMnistJobs.run(NAME, options(), args, out, System.err,
+                (options, log) -> JSON.valueToTree(train(Settings.from(options))));
     }
 
-    record Settings(Path data, int epochs, int batchSize, double lr, double weightDecay, long seed, Path out,
-                    String backend, int holdout, int trainLimit, int testLimit, Path init, boolean lora,
-                    boolean resume) {
+    record Settings(int epochs, int batchSize, double lr, double weightDecay, long seed, Path out, int holdout,
+                    int trainLimit, int testLimit, Path init, boolean lora, boolean resume, CommandLine options) {
         static Settings from(CommandLine c) {
             int holdout = c.integer("holdout", 0);
             if (holdout > CAPTION_LABELS.size() - 2) {
                 throw new IllegalArgumentException("--holdout must leave at least 2 training classes, got " + holdout);
             }
-            Backends.byName(c.string("backend"));
-            return new Settings(c.has("data") ? c.path("data") : null, c.integer("epochs", 1),
-                    c.integer("batch-size", 2), c.number("lr", 0), c.number("weight-decay", 0), c.longValue("seed"),
-                    c.path("out"), c.string("backend"), holdout, c.integer("train-limit", 0),
-                    c.integer("test-limit", 0), c.has("init") ? c.path("init") : null, c.flag("lora"),
-                    c.flag("resume"));
+            return new Settings(c.integer("epochs", 1), c.integer("batch-size", 2), c.number("lr", 0),
+                    c.number("weight-decay", 0), c.longValue("seed"), c.path("out"), holdout,
+                    c.integer("train-limit", 0), c.integer("test-limit", 0), c.has("init") ? c.path("init") : null,
+                    c.flag("lora"), c.flag("resume"), c);
         }
 
         int trainedClasses() {
@@ -138,11 +105,12 @@ final class FinetuneClip {
 
     static Map<String, Object> train(Settings s) throws IOException {
         Files.createDirectories(s.out());
-        FashionMnistData data = FashionMnistData.load(s.data(), s.trainLimit(), s.testLimit());
-        UInt8ImageDataset test = data.test();
-        int[] trainIndices = data.train().indicesOfClasses(range(s.trainedClasses()));
+        FashionMnistJobs.Splits splits = FashionMnistJobs.load(s.options());
+        UInt8ImageDataset train = limit(splits.train(), s.trainLimit());
+        UInt8ImageDataset test = limit(splits.test(), s.testLimit());
+        int[] trainIndices = train.indicesOfClasses(range(s.trainedClasses()));
 
-        ClipModel clip = new ClipModel(new VisionTransformer(FashionMnistData.vitConfig(10, s.seed())),
+        ClipModel clip = new ClipModel(new VisionTransformer(FashionMnistJobs.vitConfig(10, s.seed())),
                 BertTextEncoder.miniLm(), 128, s.seed());
         if (s.init() != null) {
             clip.loadStateDict(CheckpointStore.read(CheckpointStore.resolve(s.init())).weights(), true);
@@ -152,7 +120,7 @@ final class FinetuneClip {
         ClassCaptions captions = new ClassCaptions(clip, seenLabels, textTrains);
 
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("data", data.description());
+        result.put("data", s.options().has("data") ? s.options().string("data") : "bundled subset");
         result.put("train_images", trainIndices.length);
         result.put("test_images", test.size());
         result.put("lora", s.lora());
@@ -160,7 +128,8 @@ final class FinetuneClip {
         result.put("trainable_parameters", clip.trainableParameterCount());
         report(evaluate(clip, test, s.holdout()), "before", result);
 
-        var loader = data.loader(data.trainSubset(trainIndices), s.batchSize(), s.seed());
+        var loader = FashionMnistJobs.trainLoader(FashionMnistJobs.view(train, trainIndices, c -> c), s.batchSize(),
+                s.seed());
         var optimizer = new AdamW(ParamGroups.decaySplit(clip, s.lr(), s.weightDecay()));
         long totalSteps = (long) s.epochs() * loader.batchesPerEpoch();
         Trainer trainer = Trainer.builder(clip, optimizer, loader,
@@ -314,11 +283,15 @@ final class FinetuneClip {
     /** Unit-norm embeddings {@code [N, E]} of every test image, in batches. */
     private static Tensor embedImages(ClipModel clip, UInt8ImageDataset test) {
         List<Tensor> parts = new ArrayList<>();
-        for (int start = 0; start < test.size(); start += EVAL_BATCH) {
-            Tensor batch = FashionMnistData.normalizedBatch(test, start, Math.min(test.size(), start + EVAL_BATCH));
-            parts.add(clip.encodeImages(Variable.constant(batch)).data());
+        Dataset images = FashionMnistJobs.view(test, range(test.size()), c -> c);
+        try (var batches = DataLoader.builder(images, EVAL_BATCH).build().epoch(0, 0)) {
+            batches.forEachRemaining(batch -> parts.add(clip.encodeImages(Variable.constant(batch.inputs())).data()));
         }
         return Joining.cat(0, parts);
+    }
+
+    private static UInt8ImageDataset limit(UInt8ImageDataset data, int limit) {
+        return limit <= 0 ? data : data.first(limit);
     }
 
     private static void report(Map<String, Object> metrics, String phase, Map<String, Object> result) {
