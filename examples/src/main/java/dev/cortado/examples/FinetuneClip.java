@@ -69,8 +69,10 @@ final class FinetuneClip {
     }
 
     static CommandLine options() {
-        return FashionMnistJobs.options(NAME, 5, 64, 0.002, "runs/finetune-clip")
+        return FashionMnistJobs.options(NAME, 5, 32, 0.0015, "runs/finetune-clip")
                 .option("weight-decay", "0.05", "AdamW weight decay (not on biases, norms, embeddings)")
+                .option("patch", "7", "image tower patch size (a divisor of 28)")
+                .option("width", "128", "image tower width (4 layers of 4 heads, MLP twice as wide)")
                 .option("holdout", "0", "leave the last K classes out of training and report their zero-shot accuracy")
                 .option("train-limit", "0", "use only the first N training images (0: all)")
                 .option("test-limit", "0", "evaluate on the first N test images (0: all)")
@@ -85,7 +87,8 @@ final class FinetuneClip {
                 (options, log) -> JSON.valueToTree(train(Settings.from(options))));
     }
 
-    record Settings(int epochs, int batchSize, double lr, double weightDecay, long seed, Path out, int holdout,
+    record Settings(int epochs, int batchSize, double lr, double weightDecay, int patch, int width, long seed,
+                    Path out, int holdout,
                     int trainLimit, int testLimit, Path init, boolean lora, boolean resume, CommandLine options) {
         static Settings from(CommandLine c) {
             int holdout = c.integer("holdout", 0);
@@ -93,7 +96,7 @@ final class FinetuneClip {
                 throw new IllegalArgumentException("--holdout must leave at least 2 training classes, got " + holdout);
             }
             return new Settings(c.integer("epochs", 1), c.integer("batch-size", 2), c.number("lr", 0),
-                    c.number("weight-decay", 0), c.longValue("seed"), c.path("out"), holdout,
+                    c.number("weight-decay", 0), c.integer("patch", 1), c.integer("width", 4), c.longValue("seed"), c.path("out"), holdout,
                     c.integer("train-limit", 0), c.integer("test-limit", 0), c.has("init") ? c.path("init") : null,
                     c.flag("lora"), c.flag("resume"), c);
         }
@@ -110,7 +113,7 @@ final class FinetuneClip {
         UInt8ImageDataset test = limit(splits.test(), s.testLimit());
         int[] trainIndices = train.indicesOfClasses(range(s.trainedClasses()));
 
-        ClipModel clip = new ClipModel(new VisionTransformer(FashionMnistJobs.vitConfig(10, s.seed())),
+        ClipModel clip = new ClipModel(new VisionTransformer(FashionMnistJobs.vitConfig(10, s.patch(), s.width(), s.seed())),
                 BertTextEncoder.miniLm(), 128, s.seed());
         if (s.init() != null) {
             clip.loadStateDict(CheckpointStore.read(CheckpointStore.resolve(s.init())).weights(), true);

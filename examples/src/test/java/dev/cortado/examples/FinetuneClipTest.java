@@ -68,7 +68,7 @@ class FinetuneClipTest {
         List<Double> losses = Files.readAllLines(out.resolve("log.jsonl")).stream().map(FinetuneClipTest::tree)
                 .filter(line -> line.get("type").asText().equals("step")).map(line -> line.get("loss").asDouble())
                 .toList();
-        assertEquals((result.get("train_images").asInt() + 63) / 64, losses.size(), "batches of 64, the last one kept");
+        assertEquals((result.get("train_images").asInt() + 31) / 32, losses.size(), "batches of 32, the last one kept");
         int n = losses.size();
         double first = (losses.get(0) + losses.get(1)) / 2;
         double last = (losses.get(n - 2) + losses.get(n - 1)) / 2;
