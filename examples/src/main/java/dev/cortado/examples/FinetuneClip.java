@@ -83,7 +83,11 @@ final class FinetuneClip {
     }
 
     static int run(String[] args, PrintStream out) {
-        return FashionMnistJobs.run(NAME, options(), args, out, System.err,
+        return run(args, out, System.err);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        return FashionMnistJobs.run(NAME, options(), args, out, err,
                 (options, log) -> JSON.valueToTree(train(Settings.from(options))));
     }
 
