@@ -72,7 +72,7 @@ final class CpuRows {
                 int at = y.offset() + row * n;
                 int ag = gradOut.offset() + row * n;
                 int to = gradIn.offset() + row * n;
-                float sum = log ? RowMath.sum(g, ag, n, 0f) : dot(g, ag, out, at, n);
+                float sum = log ? RowMath.sum(g, ag, n, 0f) : RowMath.dot(g, ag, out, at, n);
                 int j = 0;
                 for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
                     FloatVector yv = FloatVector.fromArray(FLOAT, out, at + j);
@@ -183,20 +183,6 @@ final class CpuRows {
             }
             t[target.offset() + j * target.stride(0)] = total;
         }
-    }
-
-    /** Σ a·b over a row, vectorised. */
-    private static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        FloatVector acc = FloatVector.zero(FLOAT);
-        int j = 0;
-        for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
-            acc = FloatVector.fromArray(FLOAT, a, aOff + j).fma(FloatVector.fromArray(FLOAT, b, bOff + j), acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            sum += a[aOff + j] * b[bOff + j];
-        }
-        return sum;
     }
 
     /** Rows per work item so each chunk holds at least ~16K elements. */

@@ -28,6 +28,20 @@ final class RowMath {
         return (float) total;
     }
 
+    /** Σ a·b over a row, vectorised. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(FLOAT);
+        int j = 0;
+        for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
+            acc = FloatVector.fromArray(FLOAT, a, aOff + j).fma(FloatVector.fromArray(FLOAT, b, bOff + j), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            sum += a[aOff + j] * b[bOff + j];
+        }
+        return sum;
+    }
+
     /** Σ (a[off + j] − mean)². */
     static float squaredDeviations(float[] a, int off, int n, float mean) {
         double total = 0;

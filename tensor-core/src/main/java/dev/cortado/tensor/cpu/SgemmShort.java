@@ -42,7 +42,7 @@ final class SgemmShort {
                     dots8(k, a, aOff + i * aRowStride, aRowStride, b, w, c, cOff + i * ldc + j, ldc, accumulate);
                 }
                 for (; i < m; i++) {
-                    float dot = dot(k, a, aOff + i * aRowStride, b, w);
+                    float dot = RowMath.dot(a, aOff + i * aRowStride, b, w, k);
                     int at = cOff + i * ldc + j;
                     c[at] = accumulate ? c[at] + dot : dot;
                 }
@@ -92,18 +92,5 @@ final class SgemmShort {
             sum += a[aRow + q] * w[wOff + q];
         }
         c[at] = accumulate ? c[at] + sum : sum;
-    }
-
-    private static float dot(int k, float[] a, int aOff, float[] w, int wOff) {
-        FloatVector acc = FloatVector.zero(FLOAT);
-        int p = 0;
-        for (int bound = FLOAT.loopBound(k); p < bound; p += FLOAT.length()) {
-            acc = FloatVector.fromArray(FLOAT, a, aOff + p).fma(FloatVector.fromArray(FLOAT, w, wOff + p), acc);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; p < k; p++) {
-            sum += a[aOff + p] * w[wOff + p];
-        }
-        return sum;
     }
 }
