@@ -200,7 +200,14 @@ public final class Elementwise {
         return binary(BinaryOp.POW, a, b);
     }
 
+    /**
+     * a^exponent elementwise, as {@link Math#pow}. The common square runs as a vectorised a·a, which is the
+     * same correctly rounded value Math.pow gives; other exponents go lane by lane through Math.pow.
+     */
     public static Tensor pow(Tensor a, float exponent) {
+        if (exponent == 2f) {
+            return square(a);
+        }
         return binary(BinaryOp.POW, a, Tensor.scalar(exponent));
     }
 

@@ -75,7 +75,7 @@ final class CpuElementwise {
             int to = offsets[0];
             int from = offsets[1];
             int i = 0;
-            if (strides[0] == 1 && strides[1] == 1) {
+            if (strides[0] == 1 && strides[1] == 1 && VectorMath.vectorizes(op)) {
                 for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
                     VectorMath.apply(op, FloatVector.fromArray(FLOAT, src, from + i)).intoArray(dst, to + i);
                 }
@@ -95,7 +95,7 @@ final class CpuElementwise {
             int from = offsets[1];
             int ig = offsets[2];
             int i = 0;
-            if (strides[0] == 1 && strides[1] == 1 && strides[2] == 1) {
+            if (strides[0] == 1 && strides[1] == 1 && strides[2] == 1 && VectorMath.vectorizes(op)) {
                 for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
                     VectorMath.derivative(op, FloatVector.fromArray(FLOAT, src, from + i))
                             .mul(FloatVector.fromArray(FLOAT, g, ig + i)).intoArray(dst, to + i);
@@ -137,7 +137,8 @@ final class CpuElementwise {
             int sa = strides[1];
             int sb = strides[2];
             int i = 0;
-            if (strides[0] == 1 && (sa == 1 || sa == 0) && (sb == 1 || sb == 0)) {
+            // POW runs lane by lane through Math.pow: the Vector API's POW differs between JIT tiers.
+            if (strides[0] == 1 && (sa == 1 || sa == 0) && (sb == 1 || sb == 0) && op != BinaryOp.POW) {
                 // Stride 0 is a broadcast operand: one value for the whole row.
                 FloatVector aFixed = FloatVector.broadcast(FLOAT, av[ia]);
                 FloatVector bFixed = FloatVector.broadcast(FLOAT, bv[ib]);
@@ -159,7 +160,7 @@ final class CpuElementwise {
             case SUB -> a.sub(b);
             case MUL -> a.mul(b);
             case DIV -> a.div(b);
-            case POW -> a.lanewise(VectorOperators.POW, b).blend(1f, a.compare(VectorOperators.EQ, 1f));
+            case POW -> throw new IllegalArgumentException("POW has no vector form here; binary runs it lane by lane");
             case MAXIMUM -> a.max(b);
             case MINIMUM -> a.min(b);
         };

@@ -218,7 +218,7 @@ final class CpuPooling {
         for (int bound = Simd.FLOAT.loopBound(count); i < bound; i += Simd.LANES) {
             partial = partial.add(FloatVector.fromArray(Simd.FLOAT, x, start + i));
         }
-        float sum = partial.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(partial);
         for (; i < count; i++) {
             sum += x[start + i];
         }

@@ -77,7 +77,7 @@ final class CpuRows {
                 for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
                     FloatVector yv = FloatVector.fromArray(FLOAT, out, at + j);
                     FloatVector gv = FloatVector.fromArray(FLOAT, g, ag + j);
-                    FloatVector r = log ? yv.lanewise(VectorOperators.EXP).mul(-sum).add(gv) : gv.sub(sum).mul(yv);
+                    FloatVector r = log ? Transcendentals.exp(yv).mul(-sum).add(gv) : gv.sub(sum).mul(yv);
                     r.intoArray(dst, to + j);
                 }
                 for (; j < n; j++) {
@@ -141,8 +141,8 @@ final class CpuRows {
                 gv.add(FloatVector.fromArray(FLOAT, biasSum, j)).intoArray(biasSum, j);
             }
         }
-        float totalG = sumG.reduceLanes(VectorOperators.ADD);
-        float totalGx = sumGx.reduceLanes(VectorOperators.ADD);
+        float totalG = Simd.sum(sumG);
+        float totalGx = Simd.sum(sumGx);
         for (; j < n; j++) {
             float xHat = (src[in + j] - mu) * r;
             float gh = gamma == null ? g[ag + j] : g[ag + j] * gamma[j];

@@ -35,7 +35,7 @@ final class RowMath {
         for (int bound = FLOAT.loopBound(n); j < bound; j += FLOAT.length()) {
             acc = FloatVector.fromArray(FLOAT, a, aOff + j).fma(FloatVector.fromArray(FLOAT, b, bOff + j), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc);
         for (; j < n; j++) {
             sum += a[aOff + j] * b[bOff + j];
         }
@@ -67,7 +67,7 @@ final class RowMath {
             FloatVector d0 = FloatVector.fromArray(FLOAT, a, off + i).sub(shift);
             acc0 = square ? d0.fma(d0, acc0) : acc0.add(d0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc0.add(acc1));
         for (; i < n; i++) {
             float d = a[off + i] - shift;
             sum += square ? d * d : d;
@@ -98,13 +98,13 @@ final class RowMath {
         FloatVector acc = FloatVector.zero(FLOAT);
         int i = 0;
         for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
-            FloatVector e = FloatVector.fromArray(FLOAT, a, off + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e = Transcendentals.exp(FloatVector.fromArray(FLOAT, a, off + i).sub(shift));
             if (out != null) {
                 e.intoArray(out, outOff + i);
             }
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(a[off + i] - shift);
             if (out != null) {

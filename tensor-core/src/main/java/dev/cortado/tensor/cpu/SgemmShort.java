@@ -87,7 +87,7 @@ final class SgemmShort {
     /** Reduces one row's vector sum, adds the scalar tail from p to k, and writes (or adds) it to C. */
     private static void store(FloatVector partial, int p, int k, float[] a, int aRow, float[] w, int wOff,
                               float[] c, int at, boolean accumulate) {
-        float sum = partial.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(partial);
         for (int q = p; q < k; q++) {
             sum += a[aRow + q] * w[wOff + q];
         }

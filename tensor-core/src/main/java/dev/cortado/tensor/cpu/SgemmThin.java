@@ -65,7 +65,7 @@ final class SgemmThin {
         for (int end = S.loopBound(k); p < end; p += L) {
             acc = FloatVector.fromArray(S, x, xAt + p).fma(FloatVector.fromArray(S, y, yAt + p), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Simd.sum(acc);
         for (; p < k; p++) {
             sum += x[xAt + p] * y[yAt + p];
         }

@@ -105,6 +105,10 @@ final class ElementwiseOnnxOps {
         Variable exponent = input(node, in, 1);
         if (isFloat(base)) {
             Variable e = isFloat(exponent) ? exponent : Values.constant(exponent.data().to(DType.FLOAT32));
+            if (!e.requiresGrad() && e.data().numel() == 1 && e.data().dim() <= base.data().dim()) {
+                // A constant scalar exponent (LayerNorm's x^2 in exported BERTs) takes the fast scalar form.
+                return one(MathOps.pow(base, e.data().item()));
+            }
             return one(MathOps.pow(base, e));
         }
         Tensor e = Values.convert(exponent.data(), DType.INT64);
