@@ -126,10 +126,14 @@ class ViT(nn.Module):
         self.norm = nn.LayerNorm(width)
         self.head = nn.Linear(width, classes)
 
-    def forward(self, images):
+    def features(self, images):
+        """The normalised class token [B, width] (VisionTransformer.features)."""
         x = self.patch_embed(images).flatten(2).transpose(1, 2)
         x = torch.cat([self.class_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embedding
-        return self.head(self.norm(self.encoder(x))[:, 0])
+        return self.norm(self.encoder(x))[:, 0]
+
+    def forward(self, images):
+        return self.head(self.features(images))
 
 
 def vit_cases():

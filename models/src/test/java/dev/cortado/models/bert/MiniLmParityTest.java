@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtSession;
 import dev.cortado.autograd.NoGrad;
 import dev.cortado.autograd.Variable;
 import dev.cortado.models.onnx.OnnxModel;
+import dev.cortado.models.onnx.OnnxImportReport;
 import dev.cortado.models.onnx.OnnxModule;
 import dev.cortado.models.tokenizers.EncodedBatch;
 import dev.cortado.models.tokenizers.Padding;

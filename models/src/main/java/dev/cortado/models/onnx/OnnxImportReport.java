@@ -1,17 +1,19 @@
-package dev.cortado.models.bert;
+package dev.cortado.models.onnx;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * What {@link BertOnnxImporter} did with an ONNX file's initializers.
+ * What an importer ({@link OnnxWeightMapper} behind {@code BertOnnxImporter}, {@code VitOnnxImporter},
+ * {@code ClipOnnxImporter}) did with an ONNX file's initializers.
  *
  * @param mapped          state-dict key → the initializer that filled it ({@code "onnx::MatMul_885 (transposed)"})
  * @param unmapped        initializers that carry weights the importer could not place, with the reason
  * @param unfilled        model keys that no initializer filled (they keep their random initialisation)
  * @param shapeMismatches {@code "key: model [..] vs onnx name [..]"}, and keys claimed by two initializers
  * @param ignored         initializers that are known not to be model weights (shape and scalar constants, the
- *                        {@code position_ids} buffer, the unused pooler), with the reason
+ *                        {@code position_ids} buffer, the unused pooler), and model keys the model never uses
+ *                        (a CLIP image tower's classification head), with the reason
  */
 public record OnnxImportReport(Map<String, String> mapped, List<String> unmapped, List<String> unfilled,
         List<String> shapeMismatches, List<String> ignored) {
