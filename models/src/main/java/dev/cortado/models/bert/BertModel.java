@@ -19,6 +19,7 @@ import dev.cortado.tensor.backend.CompareOp;
  * BertModel bert = new BertModel(BertConfig.miniLmL6(), seed);
  * Variable hidden = bert.forward(ids, typeIds, attentionMask);     // [B, L, 384]
  * Variable sentences = BertModel.meanPool(hidden, attentionMask);   // [B, 384], L2-normalised
+ * Variable bge = BertModel.clsPool(hidden);                         // bge-small's [CLS] pooling
  * }</pre>
  */
 public class BertModel extends Module {
@@ -50,16 +51,29 @@ public class BertModel extends Module {
     }
 
     /**
-     * Sentence embeddings as sentence-transformers computes them: the mean of the token states where the
-     * mask is 1, divided by its L2 norm (norm clamped below at 1e-12).
+     * Sentence embeddings as sentence-transformers computes them for all-MiniLM-L6-v2: the mean of the token
+     * states where the mask is 1, divided by its L2 norm (norm clamped below at 1e-12).
+     * {@code [B, L, hidden]} → {@code [B, hidden]}.
      */
     public static Variable meanPool(Variable hidden, Tensor attentionMask) {
         Variable weights = Variable.constant(attentionMask.to(DType.FLOAT32).unsqueeze(-1));   // [B, L, 1]
         Variable summed = ReductionOps.sum(MathOps.mul(hidden, weights), new int[] {1}, false);
         Variable counts = MathOps.clamp(ReductionOps.sum(weights, new int[] {1}, false), 1e-9f, Float.MAX_VALUE);
-        Variable mean = MathOps.div(summed, counts);
-        Variable norm = MathOps.clamp(MathOps.sqrt(ReductionOps.sum(MathOps.mul(mean, mean), new int[] {1}, true)),
+        return l2Normalize(MathOps.div(summed, counts));
+    }
+
+    /**
+     * Sentence embeddings as bge-small computes them: the state of the first token ({@code [CLS]}) divided by
+     * its L2 norm (clamped below at 1e-12). {@code [B, L, hidden]} → {@code [B, hidden]}.
+     */
+    public static Variable clsPool(Variable hidden) {
+        return l2Normalize(ShapeOps.select(hidden, 1, 0));
+    }
+
+    /** x / max(‖x‖₂, 1e-12) along the last dimension of {@code [B, hidden]}. */
+    private static Variable l2Normalize(Variable x) {
+        Variable norm = MathOps.clamp(MathOps.sqrt(ReductionOps.sum(MathOps.mul(x, x), new int[] {1}, true)),
                 1e-12f, Float.MAX_VALUE);
-        return MathOps.div(mean, ShapeOps.expand(norm, mean.shape()));
+        return MathOps.div(x, ShapeOps.expand(norm, x.shape()));
     }
 }

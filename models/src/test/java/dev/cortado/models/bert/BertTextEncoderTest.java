@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link BertTextEncoder}, the pretrained CLIP text tower. It lives in the clip package; this test sits
- * beside {@link MiniLmParityTest} to reuse its sentences and its ONNX Runtime reference (mean-pooled,
+ * beside {@link PretrainedBertParityTest} to reuse its sentences and its ONNX Runtime reference (mean-pooled,
  * L2-normalised last hidden state of the same ONNX file).
  */
 class BertTextEncoderTest {
@@ -48,15 +48,14 @@ class BertTextEncoderTest {
         assertEquals(384, minilm.width());
         assertFalse(minilm.isTraining(), "a loaded encoder starts in eval mode");
         // The parity test's first six sentences (accents, punctuation, numbers): short, so the test stays quick.
-        List<String> sentences = MiniLmParityTest.SENTENCES.subList(0, 6);
+        List<String> sentences = PretrainedBertParityTest.SENTENCES.subList(0, 6);
         Variable ours;
         try (var scope = NoGrad.enter()) {
             ours = minilm.encode(sentences);
         }
         EncodedBatch batch = EncodedBatch.of(minilm.tokenizer().encodeBatch(sentences));
         int rows = batch.ids().size(0);
-        float[][] theirs = MiniLmParityTest.onnxRuntime(batch.ids().toLongArray(), batch.typeIds().toLongArray(),
-                batch.attentionMask().toLongArray(), rows, batch.ids().size(1));
+        float[][] theirs = PretrainedBertParityTest.onnxRuntimeEmbeddings(PretrainedBert.MINILM, batch);
         float[] flat = new float[rows * 384];
         for (int b = 0; b < rows; b++) {
             System.arraycopy(theirs[b], 0, flat, b * 384, 384);
@@ -69,7 +68,7 @@ class BertTextEncoderTest {
     @Test
     void missingFilesNameTheArtifact() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BertTextEncoder.load(Path.of("/nonexistent/model.onnx"), MiniLmFiles.tokenizer()));
+                () -> BertTextEncoder.load(Path.of("/nonexistent/model.onnx"), PretrainedBert.MINILM.tokenizer()));
         assertTrue(e.getMessage().contains("/nonexistent/model.onnx")
                 && e.getMessage().contains(BertTextEncoder.MINILM_ARTIFACT), e.getMessage());
     }
@@ -81,7 +80,7 @@ class BertTextEncoderTest {
     @Test
     void loraOnQueryAndValueLeavesTheTextEmbeddingsUnchangedAtInit() throws IOException {
         BertConfig small = new BertConfig(30522, 32, 2, 4, 64, 64, 2, 1e-12f, 0f);
-        BertTextEncoder text = new BertTextEncoder(small, Tokenizer.load(MiniLmFiles.tokenizer()), 3);
+        BertTextEncoder text = new BertTextEncoder(small, Tokenizer.load(PretrainedBert.MINILM.tokenizer()), 3);
         ClipModel clip = new ClipModel(new Identity(), 16, text, 8, 4);
         List<String> captions = List.of("a photo of a pullover.", "a photo of an ankle boot.");
         Tensor before = clip.encodeTexts(captions).data();
