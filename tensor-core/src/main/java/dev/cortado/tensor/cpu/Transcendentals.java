@@ -59,9 +59,14 @@ final class Transcendentals {
                 .fma(r, r.broadcast(1.6666665459e-1f))
                 .fma(r, r.broadcast(5.0000001201e-1f));
         FloatVector er = p.fma(r.mul(r), r).add(1f);
+        // 2^n as 2^h · 2^(n−h), h = ⌊n/2⌋, each factor built in its exponent field ((k + 127) << 23). (Written
+        // out rather than as a helper: C2 may decline to inline a helper in a large caller such as GELU, and a
+        // vector crossing a real call is boxed.)
         IntVector exponent = shifted.reinterpretAsInts().sub(ROUNDER_BITS);
         IntVector half = exponent.lanewise(VectorOperators.ASHR, 1);
-        return er.mul(powerOfTwo(half)).mul(powerOfTwo(exponent.sub(half)));
+        FloatVector scaleLow = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scaleHigh = exponent.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return er.mul(scaleLow).mul(scaleHigh);
     }
 
     /**
@@ -113,10 +118,5 @@ final class Transcendentals {
         // x + x·z·P(z) turns -0 into +0; tanh(±0) = ±0 is blended back in.
         FloatVector viaPolynomial = p.mul(z).fma(x, x).blend(x, x.compare(VectorOperators.EQ, 0f));
         return viaExp.blend(viaPolynomial, ax.compare(VectorOperators.LT, TANH_POLY_LIMIT));
-    }
-
-    /** 2ⁿ as a float for integer lanes n in [-126, 127]: the exponent field set directly. */
-    private static FloatVector powerOfTwo(IntVector n) {
-        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 }
