@@ -46,18 +46,12 @@ public final class LinalgOps {
     /**
      * The affine map of {@code nn.Linear}: y = x·Wᵀ + b for x {@code [..., in]}, W {@code [out, in]},
      * b {@code [out]} or {@code null}. Backward: dx = dy·W, dW = dyᵀ·x and db = Σ dy over all rows, with
-     * the leading dims of x flattened into rows so each gradient is one matrix product.
+     * the leading dims of x flattened into rows so each gradient is one matrix product. Shapes are checked by
+     * {@link LinearAlgebra#linear}, which also adds the bias inside the product.
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
         Tensor in = x.data(), w = weight.data();
-        if (w.dim() != 2 || in.dim() == 0 || in.size(-1) != w.size(1)) {
-            throw new IllegalArgumentException("linear: input " + Arrays.toString(in.shape()) + " does not match weight "
-                    + Arrays.toString(w.shape()) + " (expected [..., " + (w.dim() == 2 ? w.size(1) : "in") + "])");
-        }
-        Tensor out = LinearAlgebra.matmul(in, w.t());
-        if (bias != null) {
-            out = dev.cortado.tensor.Elementwise.add(out, bias.data());
-        }
+        Tensor out = LinearAlgebra.linear(in, w, bias == null ? null : bias.data());
         int outFeatures = w.size(0);
         Backward backward = g -> {
             Tensor rowsGrad = g.reshape(-1, outFeatures);

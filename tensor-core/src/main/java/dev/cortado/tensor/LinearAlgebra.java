@@ -30,6 +30,38 @@ public final class LinearAlgebra {
         return product("matmul", a, b);
     }
 
+    /**
+     * A linear layer, {@code x · weightᵀ + bias} (as {@code torch.nn.functional.linear}): x [..., in], weight
+     * [out, in], bias [out] or null, result [..., out]. The backend adds the bias inside the product where it
+     * can (the CPU's GEMM starts each tile from it), saving a pass over the result.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        x.requireDType("linear", DType.FLOAT32);
+        weight.requireDType("linear", DType.FLOAT32);
+        if (weight.dim() != 2 || x.dim() == 0 || x.size(-1) != weight.size(1)) {
+            throw new IllegalArgumentException("linear: input " + Shapes.str(x.shape()) + " does not match weight "
+                    + Shapes.str(weight.shape()) + " (expected [..., " + (weight.dim() == 2 ? weight.size(1) : "in")
+                    + "])");
+        }
+        if (bias == null) {
+            return matmul(x, weight.t());
+        }
+        bias.requireDType("linear", DType.FLOAT32);
+        int outFeatures = weight.size(0);
+        if (bias.dim() != 1 || bias.size(0) != outFeatures) {
+            throw new IllegalArgumentException("linear: bias " + Shapes.str(bias.shape()) + " does not match weight "
+                    + Shapes.str(weight.shape()) + " (expected [" + outFeatures + "])");
+        }
+        int[] shape = x.shape();
+        shape[shape.length - 1] = outFeatures;
+        Tensor out = Tensor.zeros(shape);
+        if (out.numel() > 0) {
+            Tensor rows = x.reshape(-1, x.size(-1));
+            Backends.current().matmulAddBias(rows, weight.t(), bias.contiguous(), out.view(rows.size(0), outFeatures));
+        }
+        return out;
+    }
+
     /** The product of two matrices, {@code [M, K] · [K, N] → [M, N]} (as {@code torch.mm}). */
     public static Tensor mm(Tensor a, Tensor b) {
         if (a.dim() != 2 || b.dim() != 2) {

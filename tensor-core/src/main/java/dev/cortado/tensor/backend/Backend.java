@@ -115,6 +115,15 @@ public interface Backend {
     /** Batched {@code out[b] = a[b] · b[b]}: a [B, M, K], b [B, K, N] (any strides, batch stride may be 0), out [B, M, N]. */
     void matmul(Tensor a, Tensor b, Tensor out);
 
+    /**
+     * {@code out = a · b + bias}, a linear layer: a [M, K], b [K, N] (any strides), bias [N] (contiguous) added to
+     * every row, out [M, N] (rows contiguous). This default multiplies, then adds; a backend may fuse the two.
+     */
+    default void matmulAddBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
+        matmul(a.unsqueeze(0), b.unsqueeze(0), out.unsqueeze(0));
+        binary(BinaryOp.ADD, out, bias.expand(out.shape()), out);
+    }
+
     // ------------------------------------------------------------ convolution and pooling (float32, NCHW)
 
     /** out [N, O, OH, OW] = conv2d(input [N, C, H, W], weight [O, C/groups, KH, KW]) + bias [O] (bias may be null). */

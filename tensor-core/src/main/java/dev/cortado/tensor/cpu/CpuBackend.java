@@ -155,6 +155,15 @@ public final class CpuBackend implements Backend {
         CpuMatmul.matmul(parallel, a, b, out);
     }
 
+    /** Fused: the GEMM starts its tiles from the bias ({@link Sgemm#multiplyAddBias}). */
+    @Override
+    public void matmulAddBias(Tensor a, Tensor b, Tensor bias, Tensor out) {
+        Sgemm.multiplyAddBias(parallel, a.size(0), b.size(1), a.size(1),
+                a.floatData(), a.offset(), a.stride(0), a.stride(1),
+                b.floatData(), b.offset(), b.stride(0), b.stride(1),
+                bias.floatData(), bias.offset(), out.floatData(), out.offset(), out.stride(0));
+    }
+
     @Override
     public void conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
         CpuConvolution.conv2d(parallel, input, weight, bias, params, out);

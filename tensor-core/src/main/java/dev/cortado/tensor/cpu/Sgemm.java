@@ -1,7 +1,10 @@
 package dev.cortado.tensor.cpu;
 
+import static dev.cortado.tensor.cpu.Simd.FLOAT;
+
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * Single-precision general matrix multiply, {@code C = A·B} or {@code C += A·B}, in the Goto/BLIS
@@ -60,36 +63,56 @@ public final class Sgemm {
                                 float[] a, int aOff, int aRowStride, int aColStride,
                                 float[] b, int bOff, int bRowStride, int bColStride,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
+        product(parallel, new Operands(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                c, cOff, ldc, accumulate, null, 0));
+    }
+
+    /**
+     * {@code C = A·B + bias}, the bias {@code bias[biasOff + j]} added to every row: a linear layer. The packed
+     * path starts each tile's accumulators from the bias, so the bias costs no pass over C; the other paths
+     * add it after the product. Operands as in {@link #multiply}.
+     */
+    public static void multiplyAddBias(Parallel parallel, int m, int n, int k,
+                                       float[] a, int aOff, int aRowStride, int aColStride,
+                                       float[] b, int bOff, int bRowStride, int bColStride,
+                                       float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        product(parallel, new Operands(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                c, cOff, ldc, false, bias, biasOff));
+    }
+
+    private static void product(Parallel parallel, Operands o) {
+        int m = o.m, n = o.n, k = o.k;
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0) {
-            if (!accumulate) {
+            if (!o.accumulate) {
                 for (int i = 0; i < m; i++) {
-                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                    Arrays.fill(o.c, o.cOff + i * o.ldc, o.cOff + i * o.ldc + n, 0f);
                 }
+                addBias(o);
             }
             return;
         }
         if ((long) m * n * k <= DIRECT_MAX_MULTIPLY_ADDS) {
-            multiplyDirect(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc,
-                    accumulate);
+            multiplyDirect(o);
+            addBias(o);
             return;
         }
-        if (SgemmThin.tryMultiply(parallel, m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
-                c, cOff, ldc, accumulate)) {
+        if (SgemmThin.tryMultiply(parallel, m, n, k, o.a, o.aOff, o.aRowStride, o.aColStride, o.b, o.bOff,
+                o.bRowStride, o.bColStride, o.c, o.cOff, o.ldc, o.accumulate)) {
+            addBias(o);
             return;
         }
         boolean threaded = parallel != null && parallel.threads() > 1 && 2L * m * n * k >= PARALLEL_MIN_FLOPS;
-        if (SgemmShort.fits(m, k, aColStride, bRowStride)) {
-            SgemmShort.multiply(threaded ? parallel : null, m, n, k, a, aOff, aRowStride, b, bOff, bColStride,
-                    c, cOff, ldc, accumulate);
+        if (SgemmShort.fits(m, k, o.aColStride, o.bRowStride)) {
+            SgemmShort.multiply(threaded ? parallel : null, m, n, k, o.a, o.aOff, o.aRowStride, o.b, o.bOff,
+                    o.bColStride, o.c, o.cOff, o.ldc, o.accumulate);
+            addBias(o);
             return;
         }
         Parallel workers = threaded ? parallel : null;
         int threads = threaded ? parallel.threads() : 1;
-        Operands o = new Operands(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
-                c, cOff, ldc, accumulate);
         float[] bPack = Scratch.get().bBlock(Math.min(KC, k) * roundUp(Math.min(NC, n), NR));
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
@@ -110,18 +133,34 @@ public final class Sgemm {
     }
 
     /** The textbook triple loop, for tiny products. */
-    private static void multiplyDirect(int m, int n, int k,
-                                       float[] a, int aOff, int aRowStride, int aColStride,
-                                       float[] b, int bOff, int bRowStride, int bColStride,
-                                       float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int at = cOff + i * ldc + j;
-                float sum = accumulate ? c[at] : 0f;
-                for (int p = 0; p < k; p++) {
-                    sum += a[aOff + i * aRowStride + p * aColStride] * b[bOff + p * bRowStride + j * bColStride];
+    private static void multiplyDirect(Operands o) {
+        for (int i = 0; i < o.m; i++) {
+            for (int j = 0; j < o.n; j++) {
+                int at = o.cOff + i * o.ldc + j;
+                float sum = o.accumulate ? o.c[at] : 0f;
+                for (int p = 0; p < o.k; p++) {
+                    sum += o.a[o.aOff + i * o.aRowStride + p * o.aColStride]
+                            * o.b[o.bOff + p * o.bRowStride + j * o.bColStride];
                 }
-                c[at] = sum;
+                o.c[at] = sum;
+            }
+        }
+    }
+
+    /** C[i, j] += bias[j] for every row, when the operands carry a bias (paths that do not start from it). */
+    private static void addBias(Operands o) {
+        if (o.bias == null) {
+            return;
+        }
+        for (int i = 0; i < o.m; i++) {
+            int row = o.cOff + i * o.ldc;
+            int j = 0;
+            for (int bound = FLOAT.loopBound(o.n); j < bound; j += FLOAT.length()) {
+                FloatVector.fromArray(FLOAT, o.c, row + j).add(FloatVector.fromArray(FLOAT, o.bias, o.biasOff + j))
+                        .intoArray(o.c, row + j);
+            }
+            for (; j < o.n; j++) {
+                o.c[row + j] += o.bias[o.biasOff + j];
             }
         }
     }
@@ -151,23 +190,33 @@ public final class Sgemm {
             for (int jr = colStart; jr < colStart + cols; jr += NR) {
                 int tileCols = Math.min(NR, blk.nc - jr);
                 int cAt = o.cOff + (rowStart + ir) * o.ldc + blk.jc + jr;
+                // The first depth block starts C from the bias (null: zero); later ones add to C.
+                float[] bias = blk.add ? null : o.bias;
+                int biasAt = o.biasOff + blk.jc + jr;
                 if (tileRows == MR && tileCols == NR) {
-                    SgemmKernel.multiply(blk.kc, aPack, ir * blk.kc, blk.bPack, jr * blk.kc, o.c, cAt, o.ldc, blk.add);
+                    SgemmKernel.multiply(blk.kc, aPack, ir * blk.kc, blk.bPack, jr * blk.kc, o.c, cAt, o.ldc, blk.add,
+                            bias, biasAt);
                 } else {
                     float[] edge = scratch.edgeTile();
-                    SgemmKernel.multiply(blk.kc, aPack, ir * blk.kc, blk.bPack, jr * blk.kc, edge, 0, NR, false);
-                    mergeEdge(edge, tileRows, tileCols, o.c, cAt, o.ldc, blk.add);
+                    SgemmKernel.multiply(blk.kc, aPack, ir * blk.kc, blk.bPack, jr * blk.kc, edge, 0, NR, false,
+                            null, 0);
+                    mergeEdge(edge, tileRows, tileCols, o.c, cAt, o.ldc, blk.add, bias, biasAt);
                 }
             }
         }
     }
 
-    /** Copies (or adds) the valid rows × cols corner of a full tile computed into {@code edge}. */
-    private static void mergeEdge(float[] edge, int rows, int cols, float[] c, int cAt, int ldc, boolean add) {
+    /**
+     * Copies (or adds) the valid rows × cols corner of a full tile computed into {@code edge}; when copying,
+     * {@code bias[biasAt + j]} (if non-null) is added to each row, as the full tiles start from it.
+     */
+    private static void mergeEdge(float[] edge, int rows, int cols, float[] c, int cAt, int ldc, boolean add,
+                                  float[] bias, int biasAt) {
         for (int r = 0; r < rows; r++) {
             int ci = cAt + r * ldc;
             for (int j = 0; j < cols; j++) {
-                c[ci + j] = add ? c[ci + j] + edge[r * NR + j] : edge[r * NR + j];
+                float start = add ? c[ci + j] : bias != null ? bias[biasAt + j] : 0f;
+                c[ci + j] = start + edge[r * NR + j];
             }
         }
     }
@@ -189,7 +238,7 @@ public final class Sgemm {
     private record Operands(int m, int n, int k,
                             float[] a, int aOff, int aRowStride, int aColStride,
                             float[] b, int bOff, int bRowStride, int bColStride,
-                            float[] c, int cOff, int ldc, boolean accumulate) {
+                            float[] c, int cOff, int ldc, boolean accumulate, float[] bias, int biasOff) {
     }
 
     /** One packed B block and where it sits: rows pc..pc+kc of B, columns jc..jc+nc. */

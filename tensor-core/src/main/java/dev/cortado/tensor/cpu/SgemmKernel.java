@@ -38,22 +38,26 @@ final class SgemmKernel {
     /**
      * {@code C[r][j] (+)= Σ_p A[p][r] · B[p][j]} for the tile at {@code c[cAt + r·ldc + j]}, r < MR, j < NR.
      * A is packed as {@code ap[aAt + p·MR + r]}, B as {@code bp[bAt + p·NR + j]}; {@code add} keeps the old
-     * C values, otherwise they are overwritten.
+     * C values, otherwise they are overwritten, starting from {@code bias[biasAt + j]} in every row when bias
+     * is non-null (a linear layer's bias costs no extra pass over C).
      */
     static void multiply(int kc, float[] ap, int aAt, float[] bp, int bAt, float[] c, int cAt, int ldc,
-                         boolean add) {
-        FloatVector c00 = start(add, c, cAt), c01 = start(add, c, cAt + L);
-        FloatVector c10 = start(add, c, cAt + 1 * ldc), c11 = start(add, c, cAt + 1 * ldc + L);
-        FloatVector c20 = start(add, c, cAt + 2 * ldc), c21 = start(add, c, cAt + 2 * ldc + L);
-        FloatVector c30 = start(add, c, cAt + 3 * ldc), c31 = start(add, c, cAt + 3 * ldc + L);
-        FloatVector c40 = start(add, c, cAt + 4 * ldc), c41 = start(add, c, cAt + 4 * ldc + L);
-        FloatVector c50 = start(add, c, cAt + 5 * ldc), c51 = start(add, c, cAt + 5 * ldc + L);
-        FloatVector c60 = start(add, c, cAt + 6 * ldc), c61 = start(add, c, cAt + 6 * ldc + L);
-        FloatVector c70 = start(add, c, cAt + 7 * ldc), c71 = start(add, c, cAt + 7 * ldc + L);
-        FloatVector c80 = start(add, c, cAt + 8 * ldc), c81 = start(add, c, cAt + 8 * ldc + L);
-        FloatVector c90 = start(add, c, cAt + 9 * ldc), c91 = start(add, c, cAt + 9 * ldc + L);
-        FloatVector ca0 = start(add, c, cAt + 10 * ldc), ca1 = start(add, c, cAt + 10 * ldc + L);
-        FloatVector cb0 = start(add, c, cAt + 11 * ldc), cb1 = start(add, c, cAt + 11 * ldc + L);
+                         boolean add, float[] bias, int biasAt) {
+        // Without C to add to, every row starts from the bias (or zero).
+        FloatVector bias0 = add || bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, biasAt);
+        FloatVector bias1 = add || bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, biasAt + L);
+        FloatVector c00 = start(add, c, cAt, bias0), c01 = start(add, c, cAt + L, bias1);
+        FloatVector c10 = start(add, c, cAt + 1 * ldc, bias0), c11 = start(add, c, cAt + 1 * ldc + L, bias1);
+        FloatVector c20 = start(add, c, cAt + 2 * ldc, bias0), c21 = start(add, c, cAt + 2 * ldc + L, bias1);
+        FloatVector c30 = start(add, c, cAt + 3 * ldc, bias0), c31 = start(add, c, cAt + 3 * ldc + L, bias1);
+        FloatVector c40 = start(add, c, cAt + 4 * ldc, bias0), c41 = start(add, c, cAt + 4 * ldc + L, bias1);
+        FloatVector c50 = start(add, c, cAt + 5 * ldc, bias0), c51 = start(add, c, cAt + 5 * ldc + L, bias1);
+        FloatVector c60 = start(add, c, cAt + 6 * ldc, bias0), c61 = start(add, c, cAt + 6 * ldc + L, bias1);
+        FloatVector c70 = start(add, c, cAt + 7 * ldc, bias0), c71 = start(add, c, cAt + 7 * ldc + L, bias1);
+        FloatVector c80 = start(add, c, cAt + 8 * ldc, bias0), c81 = start(add, c, cAt + 8 * ldc + L, bias1);
+        FloatVector c90 = start(add, c, cAt + 9 * ldc, bias0), c91 = start(add, c, cAt + 9 * ldc + L, bias1);
+        FloatVector ca0 = start(add, c, cAt + 10 * ldc, bias0), ca1 = start(add, c, cAt + 10 * ldc + L, bias1);
+        FloatVector cb0 = start(add, c, cAt + 11 * ldc, bias0), cb1 = start(add, c, cAt + 11 * ldc + L, bias1);
         for (int p = 0; p < kc; p++) {
             int ai = aAt + p * MR;
             int bi = bAt + p * NR;
@@ -99,8 +103,8 @@ final class SgemmKernel {
         cb0.intoArray(c, cAt + 11 * ldc); cb1.intoArray(c, cAt + 11 * ldc + L);
     }
 
-    /** The accumulator's start: the current C values when adding to C, else zero. */
-    private static FloatVector start(boolean add, float[] c, int at) {
-        return add ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
+    /** The accumulator's start: the current C values when adding to C, else {@code initial}. */
+    private static FloatVector start(boolean add, float[] c, int at, FloatVector initial) {
+        return add ? FloatVector.fromArray(S, c, at) : initial;
     }
 }
