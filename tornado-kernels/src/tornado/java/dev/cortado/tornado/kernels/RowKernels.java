@@ -21,33 +21,53 @@ public final class RowKernels {
     private RowKernels() {
     }
 
-    /** {@code out[r] = op(x[r, 0..n))} for n ≥ 1 with op the code in {@code opCode[0]}; NaN propagates through MAX and MIN. */
+    /**
+     * {@code out[r] = op(x[r, 0..n))} for n ≥ 1 with op the code in {@code opCode[0]}; NaN propagates through MAX
+     * and MIN. Each op has its own branch: TornadoVM 5.2.1 turns an {@code op == A || op == B} test into a
+     * switch whose second key is lost in the OpenCL code, so that B then ran another op's branch.
+     */
     public static void reduce(FloatArray x, FloatArray out, int n, IntArray opCode) {
         int op = opCode.get(0);
         for (@Parallel int r = 0; r < out.getSize(); r++) {
             int base = r * n;
             float result;
-            if (op == SUM || op == MEAN) {
-                float sum = 0f;
-                for (int j = 0; j < n; j++) {
-                    sum += x.get(base + j);
-                }
-                result = op == SUM ? sum : sum / n;
-            } else if (op == MAX || op == LOGSUMEXP) {
-                float max = x.get(base);
-                for (int j = 1; j < n; j++) {
-                    max = DeviceMath.maximum(max, x.get(base + j));
-                }
-                result = op == MAX ? max : logSumExp(x, base, n, max);
+            if (op == SUM) {
+                result = rowSum(x, base, n);
+            } else if (op == MEAN) {
+                result = rowSum(x, base, n) / n;
+            } else if (op == MAX) {
+                result = rowMax(x, base, n);
+            } else if (op == MIN) {
+                result = rowMin(x, base, n);
             } else {
-                float min = x.get(base);
-                for (int j = 1; j < n; j++) {
-                    min = DeviceMath.minimum(min, x.get(base + j));
-                }
-                result = min;
+                result = logSumExp(x, base, n, rowMax(x, base, n));
             }
             out.set(r, result);
         }
+    }
+
+    private static float rowSum(FloatArray x, int base, int n) {
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            sum += x.get(base + j);
+        }
+        return sum;
+    }
+
+    private static float rowMax(FloatArray x, int base, int n) {
+        float max = x.get(base);
+        for (int j = 1; j < n; j++) {
+            max = DeviceMath.maximum(max, x.get(base + j));
+        }
+        return max;
+    }
+
+    private static float rowMin(FloatArray x, int base, int n) {
+        float min = x.get(base);
+        for (int j = 1; j < n; j++) {
+            min = DeviceMath.minimum(min, x.get(base + j));
+        }
+        return min;
     }
 
     /** m + log Σ exp(x − m) with m the row maximum; an all −∞ row gives −∞ (not NaN from −∞ − −∞). */
@@ -63,10 +83,11 @@ public final class RowKernels {
     }
 
     /**
-     * Softmax of each row, {@code y = e^(x − m) / Σ e^(x − m)} with m the row maximum, or with {@code log} (1)
-     * log-softmax {@code y = x − m − log Σ e^(x − m)}.
+     * Softmax of each row, {@code y = e^(x − m) / Σ e^(x − m)} with m the row maximum, or with {@code logSoftmax}
+     * (1) log-softmax {@code y = x − m − log Σ e^(x − m)}. (A kernel argument must not be called {@code log}: it
+     * would hide OpenCL's log function in the generated code.)
      */
-    public static void softmax(FloatArray x, FloatArray out, int rows, int n, int log) {
+    public static void softmax(FloatArray x, FloatArray out, int rows, int n, int logSoftmax) {
         for (@Parallel int r = 0; r < rows; r++) {
             int base = r * n;
             float max = x.get(base);
@@ -77,7 +98,7 @@ public final class RowKernels {
             for (int j = 0; j < n; j++) {
                 sum += TornadoMath.exp(x.get(base + j) - max);
             }
-            if (log == 1) {
+            if (logSoftmax == 1) {
                 float shift = max + TornadoMath.log(sum);
                 for (int j = 0; j < n; j++) {
                     out.set(base + j, x.get(base + j) - shift);
@@ -92,21 +113,22 @@ public final class RowKernels {
     }
 
     /**
-     * Backward of each row's softmax from its output y: {@code gradIn = y·(g − Σ g·y)}; with {@code log} (1),
-     * of log-softmax: {@code gradIn = g − e^y·Σ g}.
+     * Backward of each row's softmax from its output y: {@code gradIn = y·(g − Σ g·y)}; with {@code logSoftmax}
+     * (1), of log-softmax: {@code gradIn = g − e^y·Σ g}.
      */
-    public static void softmaxBackward(FloatArray y, FloatArray gradOut, FloatArray gradIn, int rows, int n, int log) {
+    public static void softmaxBackward(FloatArray y, FloatArray gradOut, FloatArray gradIn, int rows, int n,
+                                       int logSoftmax) {
         for (@Parallel int r = 0; r < rows; r++) {
             int base = r * n;
             float dot = 0f;
             for (int j = 0; j < n; j++) {
                 float g = gradOut.get(base + j);
-                dot += log == 1 ? g : g * y.get(base + j);
+                dot += logSoftmax == 1 ? g : g * y.get(base + j);
             }
             for (int j = 0; j < n; j++) {
                 float g = gradOut.get(base + j);
                 float yj = y.get(base + j);
-                gradIn.set(base + j, log == 1 ? g - TornadoMath.exp(yj) * dot : yj * (g - dot));
+                gradIn.set(base + j, logSoftmax == 1 ? g - TornadoMath.exp(yj) * dot : yj * (g - dot));
             }
         }
     }
