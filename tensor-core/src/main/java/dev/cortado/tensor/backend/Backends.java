@@ -73,6 +73,11 @@ public final class Backends {
         };
     }
 
+    /** Backend names whose module is optional, each with the reason printed when that module is not in the build. */
+    public static Map<String, String> optionalBackends() {
+        return OPTIONAL;
+    }
+
     /** The backend providers on the class path (the service entries that fail to load are skipped). */
     public static List<BackendProvider> providers() {
         List<BackendProvider> providers = new ArrayList<>();
