@@ -30,21 +30,21 @@ class TornadoRowsTest {
 
     @Test
     void softmaxAndLogSoftmaxForwardAndBackward() {
-        Tensor x = Tensor.randn(2, 9, 50);
-        Tensor gradOut = Tensor.randn(3, 9, 50);
+        Tensor x = Tensor.randn(2, 3, 3, 50);                        // rows are every leading index
+        Tensor gradOut = Tensor.randn(3, 3, 3, 50);
         for (boolean log : new boolean[] {false, true}) {
             String name = log ? "log-softmax" : "softmax";
-            Tensor y = Tensor.empty(DType.FLOAT32, 9, 50);
-            Tensor actual = Tensor.empty(DType.FLOAT32, 9, 50);
+            Tensor y = Tensor.empty(DType.FLOAT32, 3, 3, 50);
+            Tensor actual = Tensor.empty(DType.FLOAT32, 3, 3, 50);
             CPU.softmax(x, y, log);
             backend().softmax(x, actual, log);
-            assertClose(y, actual, name + " [9,50]");
+            assertClose(y, actual, name + " [3,3,50]");
 
-            Tensor expectedGrad = Tensor.empty(DType.FLOAT32, 9, 50);
-            Tensor actualGrad = Tensor.empty(DType.FLOAT32, 9, 50);
+            Tensor expectedGrad = Tensor.empty(DType.FLOAT32, 3, 3, 50);
+            Tensor actualGrad = Tensor.empty(DType.FLOAT32, 3, 3, 50);
             CPU.softmaxBackward(y, gradOut, expectedGrad, log);
             backend().softmaxBackward(y, gradOut, actualGrad, log);
-            assertClose(expectedGrad, actualGrad, name + " backward [9,50]");
+            assertClose(expectedGrad, actualGrad, name + " backward [3,3,50]");
         }
     }
 
@@ -52,31 +52,31 @@ class TornadoRowsTest {
     void layerNormForwardAndBackward() {
         int rows = 10;
         int n = 64;
-        Tensor x = Tensor.randn(4, rows, n);
+        Tensor x = Tensor.randn(4, 2, rows / 2, n);                 // [2, 5, 64]: 10 rows
         Tensor weight = Tensor.randn(5, n);
         Tensor bias = Tensor.randn(6, n);
-        Tensor gradOut = Tensor.randn(7, rows, n);
+        Tensor gradOut = Tensor.randn(7, 2, rows / 2, n);
         for (boolean affine : new boolean[] {true, false}) {
             Tensor w = affine ? weight : null;
             Tensor b = affine ? bias : null;
             String name = "layer norm" + (affine ? "" : " (no weight, bias)");
-            Tensor out = Tensor.empty(DType.FLOAT32, rows, n);
+            Tensor out = Tensor.empty(DType.FLOAT32, 2, rows / 2, n);
             Tensor mean = Tensor.empty(DType.FLOAT32, rows);
             Tensor rstd = Tensor.empty(DType.FLOAT32, rows);
             CPU.layerNorm(x, w, b, 1e-5f, out, mean, rstd);
-            Tensor deviceOut = Tensor.empty(DType.FLOAT32, rows, n);
+            Tensor deviceOut = Tensor.empty(DType.FLOAT32, 2, rows / 2, n);
             Tensor deviceMean = Tensor.empty(DType.FLOAT32, rows);
             Tensor deviceRstd = Tensor.empty(DType.FLOAT32, rows);
             backend().layerNorm(x, w, b, 1e-5f, deviceOut, deviceMean, deviceRstd);
-            assertClose(out, deviceOut, name + " [10,64]");
+            assertClose(out, deviceOut, name + " [2,5,64]");
             assertClose(mean, deviceMean, name + " mean");
             assertClose(rstd, deviceRstd, name + " rstd");
 
-            Tensor gradIn = Tensor.empty(DType.FLOAT32, rows, n);
+            Tensor gradIn = Tensor.empty(DType.FLOAT32, 2, rows / 2, n);
             Tensor gradWeight = affine ? Tensor.empty(DType.FLOAT32, n) : null;
             Tensor gradBias = affine ? Tensor.empty(DType.FLOAT32, n) : null;
             CPU.layerNormBackward(x, w, mean, rstd, gradOut, gradIn, gradWeight, gradBias);
-            Tensor deviceGradIn = Tensor.empty(DType.FLOAT32, rows, n);
+            Tensor deviceGradIn = Tensor.empty(DType.FLOAT32, 2, rows / 2, n);
             Tensor deviceGradWeight = affine ? Tensor.empty(DType.FLOAT32, n) : null;
             Tensor deviceGradBias = affine ? Tensor.empty(DType.FLOAT32, n) : null;
             backend().layerNormBackward(x, w, mean, rstd, gradOut, deviceGradIn, deviceGradWeight, deviceGradBias);

@@ -9,7 +9,7 @@ import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
- * Layer norm of the rows of a dense [rows, n] matrix, forward and backward. A missing weight is a row of
+ * Layer norm of the rows of a dense [rows, n] matrix (n the last dim's size), forward and backward. A missing weight is a row of
  * ones and a missing bias a row of zeros, so one kernel serves every form.
  * <pre>
  *   forward:  x, weight, bias ──▶ layerNorm ──▶ out, mean, rstd
@@ -69,7 +69,8 @@ public final class LayerNormGraph implements AutoCloseable {
     /** See {@code Backend.layerNorm}: weight, bias, mean and rstd may be null. */
     public static void forward(GraphCache cache, TornadoDevice device, Backend cpu, Tensor x, Tensor weight, Tensor bias,
                                float eps, Tensor out, Tensor mean, Tensor rstd) {
-        Key key = new Key(false, x.size(0), x.size(1), eps);
+        int n = x.size(-1);
+        Key key = new Key(false, x.numel() / n, n, eps);
         LayerNormGraph graph = cache.get(key, k -> new LayerNormGraph(k, device));
         graph.runForward(x, weight, bias, out, mean, rstd, cpu);
     }
@@ -78,7 +79,8 @@ public final class LayerNormGraph implements AutoCloseable {
     public static void backward(GraphCache cache, TornadoDevice device, Backend cpu, Tensor x, Tensor weight,
                                 Tensor mean, Tensor rstd, Tensor gradOut, Tensor gradIn, Tensor gradWeight,
                                 Tensor gradBias) {
-        Key key = new Key(true, x.size(0), x.size(1), 0f);
+        int n = x.size(-1);
+        Key key = new Key(true, x.numel() / n, n, 0f);
         LayerNormGraph graph = cache.get(key, k -> new LayerNormGraph(k, device));
         graph.runBackward(x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias, cpu);
     }

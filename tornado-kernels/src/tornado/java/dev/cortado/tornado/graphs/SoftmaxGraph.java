@@ -44,16 +44,18 @@ public final class SoftmaxGraph implements AutoCloseable {
         plan = DevicePlan.of(graph.transferToHost(DataTransferMode.EVERY_EXECUTION, out), device);
     }
 
-    /** Softmax (or log-softmax) of each row of x [rows, n] into out. */
+    /** Softmax (or log-softmax) of each row of x into out: rows of n = the last dim's size, any leading dims. */
     public static void forward(GraphCache cache, TornadoDevice device, Backend cpu, Tensor x, Tensor out, boolean log) {
-        SoftmaxGraph graph = cache.get(new Key(log, false, x.size(0), x.size(1)), k -> new SoftmaxGraph(k, device));
+        int n = x.size(-1);
+        SoftmaxGraph graph = cache.get(new Key(log, false, x.numel() / n, n), k -> new SoftmaxGraph(k, device));
         graph.execute(x, null, out, cpu);
     }
 
     /** The backward of each row's softmax (or log-softmax) from its output y. */
     public static void backward(GraphCache cache, TornadoDevice device, Backend cpu, Tensor y, Tensor gradOut,
                                 Tensor gradIn, boolean log) {
-        SoftmaxGraph graph = cache.get(new Key(log, true, y.size(0), y.size(1)), k -> new SoftmaxGraph(k, device));
+        int n = y.size(-1);
+        SoftmaxGraph graph = cache.get(new Key(log, true, y.numel() / n, n), k -> new SoftmaxGraph(k, device));
         graph.execute(y, gradOut, gradIn, cpu);
     }
 
