@@ -33,6 +33,11 @@ class TornadoMatmulTest {
     }
 
     @Test
+    void longInnerDimensionAcrossManyTiles() {
+        check("[2,48,700]x[2,700,40]", Tensor.randn(13, 2, 48, 700), Tensor.randn(14, 2, 700, 40));
+    }
+
+    @Test
     void transposedOperandsTravelWithTheirStrides() {
         Tensor aT = Tensor.randn(7, 2, 40, 24).transpose(1, 2);          // [2, 24, 40], column-major rows
         Tensor bT = Tensor.randn(8, 2, 36, 40).transpose(1, 2);          // [2, 40, 36]
