@@ -29,14 +29,6 @@ public final class GraphCache {
         return (G) graphs.computeIfAbsent(key, k -> build.apply(key));
     }
 
-    /** Drops the graph of {@code key} (after it failed), releasing its device memory. */
-    public synchronized void remove(Object key) {
-        AutoCloseable graph = graphs.remove(key);
-        if (graph != null) {
-            closeQuietly(graph);
-        }
-    }
-
     public synchronized int size() {
         return graphs.size();
     }
