@@ -1,5 +1,7 @@
 package dev.cortado.examples;
 
+import dev.cortado.tensor.backend.Backend;
+import dev.cortado.tensor.backend.Backends;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Map;
@@ -8,24 +10,28 @@ import java.util.function.BiFunction;
 
 /**
  * The command-line entry point behind {@code bin/cortado}: {@code cortado <command> [args…]}.
- * Each command is a small class; this one only dispatches.
+ * Each command is a small class; this one only dispatches. Every command takes {@code --backend NAME}
+ * (cpu, reference, tornado): the training jobs declare it among their options, the others get it here.
  */
 public final class Cortado {
-    /** A subcommand: takes its arguments and the output stream, returns the process exit code. */
-    private record Command(String summary, BiFunction<String[], PrintStream, Integer> run) {
+    /**
+     * A subcommand: takes its arguments and the output stream, returns the process exit code.
+     * {@code ownsBackend}: it parses {@code --backend} itself.
+     */
+    private record Command(String summary, boolean ownsBackend, BiFunction<String[], PrintStream, Integer> run) {
     }
 
     private static final Map<String, Command> COMMANDS = new TreeMap<>(Map.of(
-            "devices", new Command("list the compute backends and devices Cortado can use", Devices::run),
-            "onnx-test", new Command("run ONNX backend test cases: onnx-test DIR…", OnnxTest::run),
+            "devices", new Command("list the compute backends and devices Cortado can use", false, Devices::run),
+            "onnx-test", new Command("run ONNX backend test cases: onnx-test DIR…", false, OnnxTest::run),
             "embed", new Command("sentence embeddings (JSON) from a BERT-style ONNX model and its tokenizer.json",
-                    Embed::run),
+                    false, Embed::run),
             "finetune-clip", new Command("the main job: CLIP-style fine-tuning on Fashion-MNIST with a pretrained "
-                    + "MiniLM text tower", FinetuneClip::run),
+                    + "MiniLM text tower", true, FinetuneClip::run),
             "transfer", new Command("pretrain a ViT on Fashion-MNIST 0-4, transfer to 5-9 with 1% of the labels",
-                    Transfer::run),
+                    true, Transfer::run),
             "continual", new Command("Split Fashion-MNIST in 5 tasks: fine-tuning vs EWC vs online EWC",
-                    Continual::run)));
+                    true, Continual::run)));
 
     private Cortado() {
     }
@@ -46,11 +52,26 @@ public final class Cortado {
             usage(System.err);
             return 2;
         }
-        return command.run().apply(Arrays.copyOfRange(args, 1, args.length), out);
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (command.ownsBackend()) {
+            return command.run().apply(rest, out);
+        }
+        BackendOption option;
+        Backend backend;
+        try {
+            option = BackendOption.extract(rest);
+            backend = option.backend() == null ? Backends.current() : Backends.byName(option.backend());
+        } catch (IllegalArgumentException e) {
+            System.err.println("cortado " + args[0] + ": " + e.getMessage());
+            return 2;
+        }
+        try (var scope = Backends.use(backend)) {
+            return command.run().apply(option.rest(), out);
+        }
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: cortado <command> [options]");
+        out.println("usage: cortado <command> [options]   (every command takes --backend cpu|reference|tornado)");
         out.println();
         out.println("commands:");
         COMMANDS.forEach((name, command) -> out.printf("  %-14s %s%n", name, command.summary()));

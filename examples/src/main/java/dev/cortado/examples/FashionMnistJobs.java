@@ -53,7 +53,7 @@ final class FashionMnistJobs {
 
     /**
      * Declares the options every job has: {@code --data DIR} (default: the bundled subset), {@code --epochs},
-     * {@code --batch-size}, {@code --lr}, {@code --seed}, {@code --out DIR} and {@code --backend cpu|reference}.
+     * {@code --batch-size}, {@code --lr}, {@code --seed}, {@code --out DIR} and {@code --backend cpu|reference|tornado}.
      */
     static CommandLine options(String command, int epochs, int batchSize, double lr, String out) {
         return new CommandLine(command)
@@ -64,7 +64,8 @@ final class FashionMnistJobs {
                 .option("lr", Double.toString(lr), "peak learning rate")
                 .option("seed", "42", "seed of the weights, the data order and the sampled subsets")
                 .option("out", out, "output directory (log.jsonl, training.png, checkpoints, result.json)")
-                .option("backend", "cpu", "compute backend: cpu or reference");
+                .option("backend", System.getProperty("cortado.backend", "cpu"),
+                        "compute backend: cpu, reference or tornado (TornadoVM; the cpu when it cannot run)");
     }
 
     /**

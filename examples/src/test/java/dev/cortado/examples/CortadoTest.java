@@ -1,6 +1,8 @@
 package dev.cortado.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.tensor.cpu.Simd;
@@ -25,6 +27,23 @@ class CortadoTest {
         assertTrue(output.matches("(?s).*\\d+ threads?.*"), output);
         assertTrue(output.contains("[default]"), output);
         assertTrue(output.contains("reference: scalar"), output);
+    }
+
+    @Test
+    void devicesSaysWhyTornadoIsMissingAndBackendTornadoFallsBackToTheCpu() {
+        String output = run(0, "devices", "--backend", "tornado");
+        assertTrue(output.contains("tornado: this build has no TornadoVM backend"), output);
+        assertTrue(output.contains("cpu: Vector API") && output.contains("[default]"), output);
+        run(2, "devices", "--backend", "quantum");
+        run(2, "devices", "--backend");
+    }
+
+    @Test
+    void backendOptionIsTakenOutOfTheArgumentsUpToTheDoubleDash() {
+        BackendOption option = BackendOption.extract(new String[] {"--onnx", "m.onnx", "--backend=cpu", "--", "--backend"});
+        assertEquals("cpu", option.backend());
+        assertArrayEquals(new String[] {"--onnx", "m.onnx", "--", "--backend"}, option.rest());
+        assertNull(BackendOption.extract(new String[] {"x"}).backend());
     }
 
     @Test

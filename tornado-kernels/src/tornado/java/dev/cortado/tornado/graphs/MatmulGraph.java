@@ -1,0 +1,83 @@
+package dev.cortado.tornado.graphs;
+
+import dev.cortado.tensor.Tensor;
+import dev.cortado.tensor.backend.Backend;
+import dev.cortado.tornado.kernels.MatmulKernels;
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid3D;
+import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * Batched matmul c [B, M, N] = a [B, M, K] · b [B, K, N] as one {@link MatmulKernels#sgemm} task:
+ * <pre>
+ *   a, b (storage ranges), layout ──▶ sgemm (TILE×TILE groups, local-memory tiles) ──▶ c
+ * </pre>
+ * Operands keep their strides (transposed and batch-broadcast views travel as they are stored).
+ */
+public final class MatmulGraph implements AutoCloseable {
+    /** One graph per output shape and operand range lengths; strides travel in the layout buffer. */
+    public record Key(int batch, int m, int n, int k, int aLength, int bLength) {
+    }
+
+    private final Key key;
+    private final FloatArray a;
+    private final FloatArray b;
+    private final FloatArray c;
+    private final IntArray layout = new IntArray(MatmulKernels.LAYOUT_SLOTS);
+    private final DevicePlan plan;
+
+    private MatmulGraph(Key key, TornadoDevice device) {
+        this.key = key;
+        a = new FloatArray(key.aLength());
+        b = new FloatArray(key.bLength());
+        c = new FloatArray(key.batch() * key.m() * key.n());
+        String name = DevicePlan.uniqueName(TaskNames.SGEMM);
+        KernelContext context = new KernelContext();
+        TaskGraph graph = new TaskGraph(name)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b, layout)
+                .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, a, b, c, layout)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+        WorkerGrid3D grid = new WorkerGrid3D(roundUp(key.n()), roundUp(key.m()), key.batch());
+        grid.setLocalWork(MatmulKernels.TILE, MatmulKernels.TILE, 1);
+        plan = DevicePlan.of(graph, device, new GridScheduler(name + "." + TaskNames.SGEMM, grid));
+    }
+
+    /** Runs {@code out = a · b} on the device of {@code cache}'s backend, building the graph on first use. */
+    public static void run(GraphCache cache, TornadoDevice device, Backend cpu, Tensor a, Tensor b, Tensor out) {
+        StridedOperand left = StridedOperand.of(a);
+        StridedOperand right = StridedOperand.of(b);
+        Key key = new Key(out.size(0), out.size(1), out.size(2), a.size(2), left.length(), right.length());
+        MatmulGraph graph = cache.get(key, k -> new MatmulGraph(k, device));
+        graph.execute(left, right, out, cpu);
+    }
+
+    private synchronized void execute(StridedOperand left, StridedOperand right, Tensor out, Backend cpu) {
+        left.writeTo(a, cpu);
+        right.writeTo(b, cpu);
+        layout.set(MatmulKernels.M, key.m());
+        layout.set(MatmulKernels.N, key.n());
+        layout.set(MatmulKernels.K, key.k());
+        layout.set(MatmulKernels.A_BATCH_STRIDE, left.batchStride());
+        layout.set(MatmulKernels.A_ROW_STRIDE, left.rowStride());
+        layout.set(MatmulKernels.A_COL_STRIDE, left.colStride());
+        layout.set(MatmulKernels.B_BATCH_STRIDE, right.batchStride());
+        layout.set(MatmulKernels.B_ROW_STRIDE, right.rowStride());
+        layout.set(MatmulKernels.B_COL_STRIDE, right.colStride());
+        plan.execute();
+        HostCopies.unpack(c, out, cpu);
+    }
+
+    private static int roundUp(int size) {
+        return (size + MatmulKernels.TILE - 1) / MatmulKernels.TILE * MatmulKernels.TILE;
+    }
+
+    @Override
+    public void close() {
+        plan.close();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.cortado.tornado.graphs;
+
+/** The task names shared by the graphs that declare a task and the grid schedulers that size it. */
+public final class TaskNames {
+    public static final String SGEMM = "sgemm";
+    public static final String BINARY = "binary";
+    public static final String UNARY = "unary";
+    public static final String UNARY_BACKWARD = "unaryBackward";
+    public static final String REDUCE = "reduce";
+    public static final String SOFTMAX = "softmax";
+    public static final String SOFTMAX_BACKWARD = "softmaxBackward";
+    public static final String LAYER_NORM = "layerNorm";
+    public static final String LAYER_NORM_BACKWARD = "layerNormBackward";
+    public static final String LAYER_NORM_PARAM_GRADS = "layerNormParamGrads";
+    public static final String ADAM = "adam";
+
+    private TaskNames() {
+    }
+}

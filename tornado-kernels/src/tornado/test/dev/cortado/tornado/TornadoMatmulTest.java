@@ -1,0 +1,59 @@
+package dev.cortado.tornado;
+
+import static dev.cortado.tornado.DeviceCheck.assertClose;
+import static dev.cortado.tornado.DeviceCheck.backend;
+
+import dev.cortado.tensor.DType;
+import dev.cortado.tensor.Tensor;
+import dev.cortado.tensor.cpu.CpuBackend;
+import org.junit.jupiter.api.Test;
+
+/** The tiled SGEMM on the device against the CPU backend's matmul, for every way an operand can be laid out. */
+class TornadoMatmulTest {
+    private static final CpuBackend CPU = new CpuBackend(2);
+
+    private static void check(String what, Tensor a, Tensor b) {
+        int[] out = {a.size(0), a.size(1), b.size(2)};
+        Tensor expected = Tensor.empty(DType.FLOAT32, out);
+        CPU.matmul(a, b, expected);
+        Tensor actual = Tensor.empty(DType.FLOAT32, out);
+        backend().matmul(a, b, actual);
+        assertClose(expected, actual, "matmul " + what);
+    }
+
+    @Test
+    void raggedSizesThatAreNoMultipleOfTheTile() {
+        check("[1,33,29]x[1,29,47]", Tensor.randn(1, 1, 33, 29), Tensor.randn(2, 1, 29, 47));
+        check("[1,1,1]x[1,1,1]", Tensor.randn(3, 1, 1, 1), Tensor.randn(4, 1, 1, 1));
+    }
+
+    @Test
+    void batchedSquare() {
+        check("[3,64,64]x[3,64,64]", Tensor.randn(5, 3, 64, 64), Tensor.randn(6, 3, 64, 64));
+    }
+
+    @Test
+    void longInnerDimensionAcrossManyTiles() {
+        check("[2,48,700]x[2,700,40]", Tensor.randn(13, 2, 48, 700), Tensor.randn(14, 2, 700, 40));
+    }
+
+    @Test
+    void transposedOperandsTravelWithTheirStrides() {
+        Tensor aT = Tensor.randn(7, 2, 40, 24).transpose(1, 2);          // [2, 24, 40], column-major rows
+        Tensor bT = Tensor.randn(8, 2, 36, 40).transpose(1, 2);          // [2, 40, 36]
+        check("a^T b^T [2,24,40]x[2,40,36]", aT, bT);
+    }
+
+    @Test
+    void broadcastBatchHasStrideZero() {
+        Tensor a = Tensor.randn(9, 4, 17, 32);
+        Tensor weightT = Tensor.randn(10, 20, 32).t().unsqueeze(0).expand(4, 32, 20);   // x · Wᵀ of a Linear
+        check("[4,17,32]x W^T broadcast", a, weightT);
+    }
+
+    @Test
+    void thinSliceOfALargeTensorIsPackedDensely() {
+        Tensor a = Tensor.randn(11, 2, 19, 96).narrow(2, 8, 24);          // range ≫ numel: packed path
+        check("sliced a [2,19,24]x[2,24,21]", a, Tensor.randn(12, 2, 24, 21));
+    }
+}
