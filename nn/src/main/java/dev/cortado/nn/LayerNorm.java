@@ -16,9 +16,12 @@ public class LayerNorm extends Module {
     private final Variable weight;
     private final Variable bias;
 
-    /** Normalises over the last dim of size {@code features}, eps = 1e-5, with affine parameters. */
+    /** PyTorch's default epsilon, which {@link #LayerNorm(int)} uses. */
+    public static final float DEFAULT_EPS = 1e-5f;
+
+    /** Normalises over the last dim of size {@code features}, eps = {@value #DEFAULT_EPS}, with affine parameters. */
     public LayerNorm(int features) {
-        this(new int[] {features}, 1e-5f, true);
+        this(new int[] {features}, DEFAULT_EPS, true);
     }
 
     public LayerNorm(int[] normalizedShape, float eps, boolean elementwiseAffine) {

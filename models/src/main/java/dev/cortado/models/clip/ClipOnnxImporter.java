@@ -5,6 +5,7 @@ import dev.cortado.models.onnx.OnnxModel;
 import dev.cortado.models.onnx.OnnxWeightMapper;
 import dev.cortado.models.tokenizers.Tokenizer;
 import dev.cortado.models.vit.VitOnnxImporter;
+import dev.cortado.nn.LayerNorm;
 import dev.cortado.nn.transformer.VisionTransformer;
 import java.util.Map;
 
@@ -51,10 +52,12 @@ public final class ClipOnnxImporter {
      * loads fail when the report is not {@link OnnxImportReport#clean() clean}, with the whole report, and
      * load nothing; otherwise unfilled keys keep their random initialisation and the report says which.
      *
-     * @throws IllegalArgumentException naming the file and carrying the whole report
+     * @throws IllegalArgumentException naming the file and carrying the whole report, or when the export's
+     *                                  LayerNorm epsilon is not the towers' 1e-5
      */
     public static Result load(OnnxModel onnx, Tokenizer tokenizer, Config config, boolean strict) {
         OnnxWeightMapper mapper = new OnnxWeightMapper(onnx, NAME, Map.of());
+        mapper.requireLayerNormEpsilon(LayerNorm.DEFAULT_EPS, "ClipModel");
         Config used = config != null ? config : inferConfig(mapper);
         ClipModel clip = new ClipModel(new VisionTransformer(used.vision()),
                 new TextTransformer(used.text(), tokenizer), used.embedDim(), 0L);

@@ -384,20 +384,41 @@ public final class OnnxWeightMapper {
      * just before a Sqrt in the decomposed form; {@code absent} when neither is present.
      */
     public float layerNormEpsilon(float absent) {
+        List<Float> found = layerNormEpsilons();
+        return found.isEmpty() ? absent : found.get(0);
+    }
+
+    /**
+     * Fails unless every LayerNorm of the export uses {@code expected} (to float precision): a model whose
+     * LayerNorms have a fixed epsilon would otherwise load without complaint and compute different outputs.
+     *
+     * @throws IllegalArgumentException naming the file, the epsilon found and the one {@code model} uses
+     */
+    public void requireLayerNormEpsilon(float expected, String model) {
+        for (float eps : layerNormEpsilons()) {
+            if (Math.abs(eps - expected) > 1e-6f * expected) {
+                throw new IllegalArgumentException(importer + ": " + onnx.file() + " normalises with LayerNorm epsilon "
+                        + eps + " but " + model + " uses " + expected + "; its outputs would differ");
+            }
+        }
+    }
+
+    /** Every LayerNorm epsilon in the graph, in node order (see {@link #layerNormEpsilon}). */
+    private List<Float> layerNormEpsilons() {
+        List<Float> found = new ArrayList<>();
         for (OnnxNode node : graph.nodes()) {
             if (node.opType().equals("LayerNormalization")) {
-                return node.floatAttribute("epsilon", 1e-5f);
-            }
-            if (node.opType().equals("Add") && consumers(node.outputs().get(0)).stream()
+                found.add(node.floatAttribute("epsilon", 1e-5f));
+            } else if (node.opType().equals("Add") && consumers(node.outputs().get(0)).stream()
                     .anyMatch(next -> next.opType().equals("Sqrt"))) {
                 for (String input : node.inputs()) {
                     Tensor eps = constant(input);
                     if (eps != null && eps.numel() == 1 && eps.dtype() == DType.FLOAT32) {
-                        return eps.toFloatArray()[0];
+                        found.add(eps.toFloatArray()[0]);
                     }
                 }
             }
         }
-        return absent;
+        return found;
     }
 }

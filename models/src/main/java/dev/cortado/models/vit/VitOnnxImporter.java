@@ -3,6 +3,7 @@ package dev.cortado.models.vit;
 import dev.cortado.models.onnx.OnnxImportReport;
 import dev.cortado.models.onnx.OnnxModel;
 import dev.cortado.models.onnx.OnnxWeightMapper;
+import dev.cortado.nn.LayerNorm;
 import dev.cortado.nn.transformer.VisionTransformer;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ import java.util.Map;
  * [width, channels, p, p]}; the image size from {@code pos_embedding [1, (S/p)² + 1, width]}; depth from the
  * numbered layers; the MLP width from {@code linear1}; the classes from {@code head.weight}; the head count
  * from the attention's 1/√d_head scaling in the graph ({@link OnnxWeightMapper#attentionHeads}). Dropout is 0.
- * Cortado's ViT uses LayerNorm eps 1e-5, PyTorch's default.
+ * Cortado's ViT uses LayerNorm eps 1e-5, PyTorch's default; an export with another epsilon is refused.
  */
 public final class VitOnnxImporter {
     private static final String NAME = "VitOnnxImporter";
@@ -45,6 +46,7 @@ public final class VitOnnxImporter {
      */
     public static Result load(OnnxModel onnx, VisionTransformer.Config config, boolean strict) {
         OnnxWeightMapper mapper = new OnnxWeightMapper(onnx, NAME, Map.of());
+        mapper.requireLayerNormEpsilon(LayerNorm.DEFAULT_EPS, "VisionTransformer");
         VisionTransformer.Config used = config != null ? config : inferConfig(mapper, "");
         VisionTransformer vit = new VisionTransformer(used);
         vit.eval();

@@ -108,4 +108,14 @@ class VitOnnxImporterTest {
             assertRelative(VIT.output("logits"), logits.data(), FORWARD, "logits despite the extra initializers");
         }
     }
+
+    @Test
+    void anExportWithAnotherLayerNormEpsilonIsRefused() {
+        OnnxModel onnx = ExportFixtures.withLayerNormEpsilon(FILE, dir, 1e-6f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VitOnnxImporter.load(onnx, null, false));
+        assertTrue(e.getMessage().contains("LayerNorm epsilon 1.0E-6 but VisionTransformer uses 1.0E-5"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(FILE), e.getMessage());
+    }
 }
