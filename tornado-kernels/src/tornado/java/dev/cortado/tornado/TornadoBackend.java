@@ -14,6 +14,7 @@ import dev.cortado.tensor.cpu.CpuBackend;
 import dev.cortado.tornado.graphs.AdamGraph;
 import dev.cortado.tornado.graphs.BinaryGraph;
 import dev.cortado.tornado.graphs.GraphCache;
+import dev.cortado.tornado.graphs.IndexGraph;
 import dev.cortado.tornado.graphs.LayerNormGraph;
 import dev.cortado.tornado.graphs.MatmulGraph;
 import dev.cortado.tornado.graphs.ReduceGraph;
@@ -119,7 +120,8 @@ public final class TornadoBackend implements Backend {
 
     /**
      * Runs {@code work} on the device unless its task failed before; returns false when the caller must run
-     * the CPU backend instead (after printing one line the first time a task fails).
+     * the CPU backend instead (after printing one line the first time a task fails). An IllegalArgumentException
+     * (bad arguments, such as an index out of range) is the caller's error and propagates.
      */
     boolean offload(String task, Runnable work) {
         if (failed.contains(task)) {
@@ -128,6 +130,8 @@ public final class TornadoBackend implements Backend {
         try {
             work.run();
             return true;
+        } catch (IllegalArgumentException e) {
+            throw e; // bad arguments (an index out of range) are the caller's error, not the device's
         } catch (RuntimeException e) {
             if (strict) {
                 throw new IllegalStateException("tornado: kernel '" + task + "' failed: " + oneLine(e), e);
@@ -222,6 +226,31 @@ public final class TornadoBackend implements Backend {
         if (out.numel() == 0 || a.size(2) == 0
                 || !offload(TaskNames.SGEMM, () -> MatmulGraph.run(graphs, device, cpu, a, b, out))) {
             cpu.matmul(a, b, out);
+        }
+    }
+
+    @Override
+    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        if (out.numel() == 0 || x.dtype() != DType.FLOAT32
+                || !offload(TaskNames.GATHER, () -> IndexGraph.gather(graphs, device, cpu, x, dim, index, out))) {
+            cpu.gather(x, dim, index, out);
+        }
+    }
+
+    @Override
+    public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+        if (out.numel() == 0 || x.dtype() != DType.FLOAT32
+                || !offload(TaskNames.GATHER, () -> IndexGraph.indexSelect(graphs, device, cpu, x, dim, index, out))) {
+            cpu.indexSelect(x, dim, index, out);
+        }
+    }
+
+    /** On the device without atomics: one work item per element of dst sums its contributions (see IndexKernels). */
+    @Override
+    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
+        if (index.numel() == 0
+                || !offload(TaskNames.SCATTER_ADD, () -> IndexGraph.scatterAdd(graphs, device, cpu, dst, dim, index, src))) {
+            cpu.scatterAdd(dst, dim, index, src);
         }
     }
 
@@ -331,20 +360,5 @@ public final class TornadoBackend implements Backend {
     @Override
     public void adaptiveAvgPool2dBackward(Tensor gradOut, Tensor gradInput) {
         cpu.adaptiveAvgPool2dBackward(gradOut, gradInput);
-    }
-
-    @Override
-    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
-        cpu.gather(x, dim, index, out);
-    }
-
-    @Override
-    public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
-        cpu.indexSelect(x, dim, index, out);
-    }
-
-    @Override
-    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
-        cpu.scatterAdd(dst, dim, index, src);
     }
 }

@@ -13,6 +13,8 @@ public final class TaskNames {
     public static final String LAYER_NORM_BACKWARD = "layerNormBackward";
     public static final String LAYER_NORM_PARAM_GRADS = "layerNormParamGrads";
     public static final String ADAM = "adam";
+    public static final String GATHER = "gather";
+    public static final String SCATTER_ADD = "scatterAdd";
 
     private TaskNames() {
     }
