@@ -13,6 +13,7 @@ import dev.cortado.tensor.backend.UnaryOp;
 import dev.cortado.tensor.cpu.CpuBackend;
 import dev.cortado.tornado.graphs.AdamGraph;
 import dev.cortado.tornado.graphs.BinaryGraph;
+import dev.cortado.tornado.graphs.ConvGraph;
 import dev.cortado.tornado.graphs.GraphCache;
 import dev.cortado.tornado.graphs.IndexGraph;
 import dev.cortado.tornado.graphs.LayerNormGraph;
@@ -230,6 +231,30 @@ public final class TornadoBackend implements Backend {
     }
 
     @Override
+    public void conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
+        if (out.numel() == 0 || !offload(TaskNames.CONV2D,
+                () -> ConvGraph.forward(graphs, device, cpu, input, weight, bias, params, out))) {
+            cpu.conv2d(input, weight, bias, params, out);
+        }
+    }
+
+    @Override
+    public void conv2dInputGrad(Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradInput) {
+        if (gradOut.numel() == 0 || gradInput.numel() == 0 || !offload(TaskNames.CONV2D_INPUT_GRAD,
+                () -> ConvGraph.inputGrad(graphs, device, cpu, gradOut, weight, params, gradInput))) {
+            cpu.conv2dInputGrad(gradOut, weight, params, gradInput);
+        }
+    }
+
+    @Override
+    public void conv2dWeightGrad(Tensor input, Tensor gradOut, Conv2dParams params, Tensor gradWeight) {
+        if (gradOut.numel() == 0 || gradWeight.numel() == 0 || !offload(TaskNames.CONV2D_WEIGHT_GRAD,
+                () -> ConvGraph.weightGrad(graphs, device, cpu, input, gradOut, params, gradWeight))) {
+            cpu.conv2dWeightGrad(input, gradOut, params, gradWeight);
+        }
+    }
+
+    @Override
     public void gather(Tensor x, int dim, Tensor index, Tensor out) {
         if (out.numel() == 0 || x.dtype() != DType.FLOAT32
                 || !offload(TaskNames.GATHER, () -> IndexGraph.gather(graphs, device, cpu, x, dim, index, out))) {
@@ -320,21 +345,6 @@ public final class TornadoBackend implements Backend {
     @Override
     public void topk(Tensor x, int k, boolean largest, Tensor values, Tensor indices) {
         cpu.topk(x, k, largest, values, indices);
-    }
-
-    @Override
-    public void conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
-        cpu.conv2d(input, weight, bias, params, out);
-    }
-
-    @Override
-    public void conv2dInputGrad(Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradInput) {
-        cpu.conv2dInputGrad(gradOut, weight, params, gradInput);
-    }
-
-    @Override
-    public void conv2dWeightGrad(Tensor input, Tensor gradOut, Conv2dParams params, Tensor gradWeight) {
-        cpu.conv2dWeightGrad(input, gradOut, params, gradWeight);
     }
 
     @Override
