@@ -37,16 +37,19 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
  *   <li>{@link #binary} with broadcasting (up to 6 dims), {@link #unary} and {@link #unaryBackward} (GELU included);</li>
  *   <li>{@link #reduce} (sum, mean, max, min, logsumexp over the trailing dims), {@link #softmax} and
  *       {@link #softmaxBackward} (also log-softmax), {@link #layerNorm} and {@link #layerNormBackward};</li>
+ *   <li>{@link #conv2d}, {@link #conv2dInputGrad} and {@link #conv2dWeightGrad}: im2col / col2im around the same
+ *       SGEMM, batched over the groups (any stride, padding, dilation, groups);</li>
+ *   <li>{@link #gather}, {@link #indexSelect} (float data) and {@link #scatterAdd} (embedding lookups and their
+ *       gradient; scatter-add without atomics, one work item per destination element, so repeated indices
+ *       are summed deterministically in the CPU backend's order);</li>
  *   <li>{@link #adamStep}, the AdamW/Adam update (not a {@code Backend} method: called by optimisers that know this backend).</li>
  * </ul>
- * Empty tensors of these ops (nothing to launch) run on the CPU backend.
+ * Empty tensors of these ops (nothing to launch) and gathers of INT64/BOOL data run on the CPU backend.
  *
  * <p>On the CPU backend, by explicit delegation, because no device kernel exists for them yet:
  * {@link #copy} (also the host-side packing of strided views), {@link #clamp}, {@link #dropout}, {@link #compare},
  * {@link #where} (BOOL/INT64 data: TornadoVM arrays here are float), {@link #variance}, {@link #argReduce},
- * {@link #topk} (sorting), the convolutions and their gradients (conv2d through im2col + this SGEMM is the next
- * step), the poolings and their gradients, {@link #gather}, {@link #indexSelect} and {@link #scatterAdd}
- * (embedding lookups: integer indices).
+ * {@link #topk} (sorting), the poolings and their gradients.
  *
  * <p>Every call copies its inputs to the device and its outputs back; data does not stay on the device
  * between ops yet (see docs/architecture.md, "Device residency"). When a kernel fails (it does not compile, the
@@ -116,7 +119,7 @@ public final class TornadoBackend implements Backend {
     @Override
     public String describe() {
         return "tornado: " + TornadoDevices.describe(device) + "; matmul, elementwise, reductions, softmax, "
-                + "layer norm and AdamW on the device, other ops on the cpu backend";
+                + "layer norm, conv2d, gather/scatter-add and AdamW on the device, other ops on the cpu backend";
     }
 
     /**
