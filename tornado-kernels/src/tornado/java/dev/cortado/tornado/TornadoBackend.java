@@ -13,7 +13,9 @@ import dev.cortado.tensor.backend.UnaryOp;
 import dev.cortado.tensor.cpu.CpuBackend;
 import dev.cortado.tornado.graphs.AdamGraph;
 import dev.cortado.tornado.graphs.BinaryGraph;
+import dev.cortado.tornado.graphs.ConvGraph;
 import dev.cortado.tornado.graphs.GraphCache;
+import dev.cortado.tornado.graphs.IndexGraph;
 import dev.cortado.tornado.graphs.LayerNormGraph;
 import dev.cortado.tornado.graphs.MatmulGraph;
 import dev.cortado.tornado.graphs.ReduceGraph;
@@ -35,16 +37,19 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
  *   <li>{@link #binary} with broadcasting (up to 6 dims), {@link #unary} and {@link #unaryBackward} (GELU included);</li>
  *   <li>{@link #reduce} (sum, mean, max, min, logsumexp over the trailing dims), {@link #softmax} and
  *       {@link #softmaxBackward} (also log-softmax), {@link #layerNorm} and {@link #layerNormBackward};</li>
+ *   <li>{@link #conv2d}, {@link #conv2dInputGrad} and {@link #conv2dWeightGrad}: im2col / col2im around the same
+ *       SGEMM, batched over the groups (any stride, padding, dilation, groups);</li>
+ *   <li>{@link #gather}, {@link #indexSelect} (float data) and {@link #scatterAdd} (embedding lookups and their
+ *       gradient; scatter-add without atomics, one work item per destination element, so repeated indices
+ *       are summed deterministically in the CPU backend's order);</li>
  *   <li>{@link #adamStep}, the AdamW/Adam update (not a {@code Backend} method: called by optimisers that know this backend).</li>
  * </ul>
- * Empty tensors of these ops (nothing to launch) run on the CPU backend.
+ * Empty tensors of these ops (nothing to launch) and gathers of INT64/BOOL data run on the CPU backend.
  *
  * <p>On the CPU backend, by explicit delegation, because no device kernel exists for them yet:
  * {@link #copy} (also the host-side packing of strided views), {@link #clamp}, {@link #dropout}, {@link #compare},
  * {@link #where} (BOOL/INT64 data: TornadoVM arrays here are float), {@link #variance}, {@link #argReduce},
- * {@link #topk} (sorting), the convolutions and their gradients (conv2d through im2col + this SGEMM is the next
- * step), the poolings and their gradients, {@link #gather}, {@link #indexSelect} and {@link #scatterAdd}
- * (embedding lookups: integer indices).
+ * {@link #topk} (sorting), the poolings and their gradients.
  *
  * <p>Every call copies its inputs to the device and its outputs back; data does not stay on the device
  * between ops yet (see docs/architecture.md, "Device residency"). When a kernel fails (it does not compile, the
@@ -114,12 +119,13 @@ public final class TornadoBackend implements Backend {
     @Override
     public String describe() {
         return "tornado: " + TornadoDevices.describe(device) + "; matmul, elementwise, reductions, softmax, "
-                + "layer norm and AdamW on the device, other ops on the cpu backend";
+                + "layer norm, conv2d, gather/scatter-add and AdamW on the device, other ops on the cpu backend";
     }
 
     /**
      * Runs {@code work} on the device unless its task failed before; returns false when the caller must run
-     * the CPU backend instead (after printing one line the first time a task fails).
+     * the CPU backend instead (after printing one line the first time a task fails). An IllegalArgumentException
+     * (bad arguments, such as an index out of range) is the caller's error and propagates.
      */
     boolean offload(String task, Runnable work) {
         if (failed.contains(task)) {
@@ -128,6 +134,8 @@ public final class TornadoBackend implements Backend {
         try {
             work.run();
             return true;
+        } catch (IllegalArgumentException e) {
+            throw e; // bad arguments (an index out of range) are the caller's error, not the device's
         } catch (RuntimeException e) {
             if (strict) {
                 throw new IllegalStateException("tornado: kernel '" + task + "' failed: " + oneLine(e), e);
@@ -225,6 +233,55 @@ public final class TornadoBackend implements Backend {
         }
     }
 
+    @Override
+    public void conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
+        if (out.numel() == 0 || !offload(TaskNames.CONV2D,
+                () -> ConvGraph.forward(graphs, device, cpu, input, weight, bias, params, out))) {
+            cpu.conv2d(input, weight, bias, params, out);
+        }
+    }
+
+    @Override
+    public void conv2dInputGrad(Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradInput) {
+        if (gradOut.numel() == 0 || gradInput.numel() == 0 || !offload(TaskNames.CONV2D_INPUT_GRAD,
+                () -> ConvGraph.inputGrad(graphs, device, cpu, gradOut, weight, params, gradInput))) {
+            cpu.conv2dInputGrad(gradOut, weight, params, gradInput);
+        }
+    }
+
+    @Override
+    public void conv2dWeightGrad(Tensor input, Tensor gradOut, Conv2dParams params, Tensor gradWeight) {
+        if (gradOut.numel() == 0 || gradWeight.numel() == 0 || !offload(TaskNames.CONV2D_WEIGHT_GRAD,
+                () -> ConvGraph.weightGrad(graphs, device, cpu, input, gradOut, params, gradWeight))) {
+            cpu.conv2dWeightGrad(input, gradOut, params, gradWeight);
+        }
+    }
+
+    @Override
+    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
+        if (out.numel() == 0 || x.dtype() != DType.FLOAT32
+                || !offload(TaskNames.GATHER, () -> IndexGraph.gather(graphs, device, cpu, x, dim, index, out))) {
+            cpu.gather(x, dim, index, out);
+        }
+    }
+
+    @Override
+    public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+        if (out.numel() == 0 || x.dtype() != DType.FLOAT32
+                || !offload(TaskNames.GATHER, () -> IndexGraph.indexSelect(graphs, device, cpu, x, dim, index, out))) {
+            cpu.indexSelect(x, dim, index, out);
+        }
+    }
+
+    /** On the device without atomics: one work item per element of dst sums its contributions (see IndexKernels). */
+    @Override
+    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
+        if (index.numel() == 0
+                || !offload(TaskNames.SCATTER_ADD, () -> IndexGraph.scatterAdd(graphs, device, cpu, dst, dim, index, src))) {
+            cpu.scatterAdd(dst, dim, index, src);
+        }
+    }
+
     /**
      * One Adam/AdamW step in place on float32 tensors of one size: θ (parameter, contiguous), its gradient, and the moments
      * m ({@code exp_avg}) and v ({@code exp_avg_sq}, contiguous); the arithmetic of training's AbstractAdam.
@@ -294,21 +351,6 @@ public final class TornadoBackend implements Backend {
     }
 
     @Override
-    public void conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
-        cpu.conv2d(input, weight, bias, params, out);
-    }
-
-    @Override
-    public void conv2dInputGrad(Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradInput) {
-        cpu.conv2dInputGrad(gradOut, weight, params, gradInput);
-    }
-
-    @Override
-    public void conv2dWeightGrad(Tensor input, Tensor gradOut, Conv2dParams params, Tensor gradWeight) {
-        cpu.conv2dWeightGrad(input, gradOut, params, gradWeight);
-    }
-
-    @Override
     public void maxPool2d(Tensor input, Pool2dParams params, Tensor out, Tensor indices) {
         cpu.maxPool2d(input, params, out, indices);
     }
@@ -331,20 +373,5 @@ public final class TornadoBackend implements Backend {
     @Override
     public void adaptiveAvgPool2dBackward(Tensor gradOut, Tensor gradInput) {
         cpu.adaptiveAvgPool2dBackward(gradOut, gradInput);
-    }
-
-    @Override
-    public void gather(Tensor x, int dim, Tensor index, Tensor out) {
-        cpu.gather(x, dim, index, out);
-    }
-
-    @Override
-    public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
-        cpu.indexSelect(x, dim, index, out);
-    }
-
-    @Override
-    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
-        cpu.scatterAdd(dst, dim, index, src);
     }
 }

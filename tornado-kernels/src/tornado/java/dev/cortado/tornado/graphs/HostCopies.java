@@ -6,6 +6,7 @@ import dev.cortado.tensor.backend.Backend;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * Moves tensor data between Cortado's heap arrays and TornadoVM's off-heap arrays. Strided inputs are made
@@ -23,6 +24,28 @@ final class HostCopies {
             cpu.copy(x, dense);
         }
         copyRange(dense, dense.offset(), x.numel(), dst);
+    }
+
+    /**
+     * Writes the INT64 index's values in row-major order into {@code dst} as int, each checked to lie in
+     * [0, size): an index outside would make a kernel read or write outside its buffer.
+     */
+    static void packIndex(Tensor index, int size, IntArray dst, Backend cpu) {
+        Tensor dense = index;
+        if (!index.isContiguous()) {
+            dense = Tensor.empty(DType.INT64, index.shape());
+            cpu.copy(index, dense);
+        }
+        long[] data = dense.longData();
+        int offset = dense.offset();
+        for (int i = 0; i < index.numel(); i++) {
+            long value = data[offset + i];
+            if (value < 0 || value >= size) {
+                throw new IllegalArgumentException("tornado: index " + value + " out of range for size " + size
+                        + " along the indexed dim");
+            }
+            dst.set(i, (int) value);
+        }
     }
 
     /** Writes {@code length} consecutive storage elements of x starting at storage index {@code start}. */

@@ -42,9 +42,8 @@ public final class MatmulGraph implements AutoCloseable {
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b, layout)
                 .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, a, b, c, layout)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        WorkerGrid3D grid = new WorkerGrid3D(roundUp(key.n()), roundUp(key.m()), key.batch());
-        grid.setLocalWork(MatmulKernels.TILE, MatmulKernels.TILE, 1);
-        plan = DevicePlan.of(graph, device, new GridScheduler(name + "." + TaskNames.SGEMM, grid));
+        plan = DevicePlan.of(graph, device, new GridScheduler(name + "." + TaskNames.SGEMM,
+                grid(key.batch(), key.m(), key.n())));
     }
 
     /** Runs {@code out = a · b} on the device of {@code cache}'s backend, building the graph on first use. */
@@ -59,17 +58,30 @@ public final class MatmulGraph implements AutoCloseable {
     private synchronized void execute(StridedOperand left, StridedOperand right, Tensor out, Backend cpu) {
         left.writeTo(a, cpu);
         right.writeTo(b, cpu);
-        layout.set(MatmulKernels.M, key.m());
-        layout.set(MatmulKernels.N, key.n());
-        layout.set(MatmulKernels.K, key.k());
-        layout.set(MatmulKernels.A_BATCH_STRIDE, left.batchStride());
-        layout.set(MatmulKernels.A_ROW_STRIDE, left.rowStride());
-        layout.set(MatmulKernels.A_COL_STRIDE, left.colStride());
-        layout.set(MatmulKernels.B_BATCH_STRIDE, right.batchStride());
-        layout.set(MatmulKernels.B_ROW_STRIDE, right.rowStride());
-        layout.set(MatmulKernels.B_COL_STRIDE, right.colStride());
+        setLayout(layout, key.m(), key.n(), key.k(), new int[] {left.batchStride(), left.rowStride(), left.colStride()},
+                new int[] {right.batchStride(), right.rowStride(), right.colStride()});
         plan.execute();
         HostCopies.unpack(c, out, cpu);
+    }
+
+    /** Fills {@link MatmulKernels#sgemm}'s layout: sizes, then each operand's (batch, row, column) strides. */
+    static void setLayout(IntArray layout, int m, int n, int k, int[] aStrides, int[] bStrides) {
+        layout.set(MatmulKernels.M, m);
+        layout.set(MatmulKernels.N, n);
+        layout.set(MatmulKernels.K, k);
+        layout.set(MatmulKernels.A_BATCH_STRIDE, aStrides[0]);
+        layout.set(MatmulKernels.A_ROW_STRIDE, aStrides[1]);
+        layout.set(MatmulKernels.A_COL_STRIDE, aStrides[2]);
+        layout.set(MatmulKernels.B_BATCH_STRIDE, bStrides[0]);
+        layout.set(MatmulKernels.B_ROW_STRIDE, bStrides[1]);
+        layout.set(MatmulKernels.B_COL_STRIDE, bStrides[2]);
+    }
+
+    /** {@link MatmulKernels#sgemm}'s grid for a [batch, m, n] output: TILE × TILE groups covering it. */
+    static WorkerGrid3D grid(int batch, int m, int n) {
+        WorkerGrid3D grid = new WorkerGrid3D(roundUp(n), roundUp(m), batch);
+        grid.setLocalWork(MatmulKernels.TILE, MatmulKernels.TILE, 1);
+        return grid;
     }
 
     private static int roundUp(int size) {

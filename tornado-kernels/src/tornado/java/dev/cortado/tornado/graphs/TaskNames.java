@@ -13,6 +13,14 @@ public final class TaskNames {
     public static final String LAYER_NORM_BACKWARD = "layerNormBackward";
     public static final String LAYER_NORM_PARAM_GRADS = "layerNormParamGrads";
     public static final String ADAM = "adam";
+    public static final String GATHER = "gather";
+    public static final String SCATTER_ADD = "scatterAdd";
+    public static final String CONV2D = "conv2d";
+    public static final String CONV2D_INPUT_GRAD = "conv2dInputGrad";
+    public static final String CONV2D_WEIGHT_GRAD = "conv2dWeightGrad";
+    public static final String IM2COL = "im2col";
+    public static final String COL2IM = "col2im";
+    public static final String CONV_BIAS = "convBias";
 
     private TaskNames() {
     }
