@@ -215,8 +215,13 @@ public final class Sgemm {
         for (int r = 0; r < rows; r++) {
             int ci = cAt + r * ldc;
             for (int j = 0; j < cols; j++) {
-                float start = add ? c[ci + j] : bias != null ? bias[biasAt + j] : 0f;
-                c[ci + j] = start + edge[r * NR + j];
+                float value = edge[r * NR + j];
+                if (add) {
+                    value += c[ci + j];
+                } else if (bias != null) {
+                    value += bias[biasAt + j];
+                }
+                c[ci + j] = value;
             }
         }
     }
