@@ -71,14 +71,14 @@ final class CpuElementwise {
     static void unary(Parallel parallel, UnaryOp op, Tensor x, Tensor out) {
         float[] src = x.floatData();
         float[] dst = out.floatData();
+        VectorMath.ForwardLoop vectorLoop = VectorMath.vectorizes(op) ? VectorMath.forward(op) : null;
         StridedLoop.run(parallel, (n, offsets, strides) -> {
             int to = offsets[0];
             int from = offsets[1];
             int i = 0;
-            if (strides[0] == 1 && strides[1] == 1 && VectorMath.vectorizes(op)) {
-                for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
-                    VectorMath.apply(op, FloatVector.fromArray(FLOAT, src, from + i)).intoArray(dst, to + i);
-                }
+            if (strides[0] == 1 && strides[1] == 1 && vectorLoop != null) {
+                i = FLOAT.loopBound(n);
+                vectorLoop.run(src, from, dst, to, i);
             }
             for (; i < n; i++) {
                 dst[to + i * strides[0]] = ScalarMath.unary(op, src[from + i * strides[1]]);
@@ -90,16 +90,15 @@ final class CpuElementwise {
         float[] src = x.floatData();
         float[] g = gradOut.floatData();
         float[] dst = gradIn.floatData();
+        VectorMath.BackwardLoop vectorLoop = VectorMath.vectorizes(op) ? VectorMath.backward(op) : null;
         StridedLoop.run(parallel, (n, offsets, strides) -> {
             int to = offsets[0];
             int from = offsets[1];
             int ig = offsets[2];
             int i = 0;
-            if (strides[0] == 1 && strides[1] == 1 && strides[2] == 1 && VectorMath.vectorizes(op)) {
-                for (int bound = FLOAT.loopBound(n); i < bound; i += FLOAT.length()) {
-                    VectorMath.derivative(op, FloatVector.fromArray(FLOAT, src, from + i))
-                            .mul(FloatVector.fromArray(FLOAT, g, ig + i)).intoArray(dst, to + i);
-                }
+            if (strides[0] == 1 && strides[1] == 1 && strides[2] == 1 && vectorLoop != null) {
+                i = FLOAT.loopBound(n);
+                vectorLoop.run(src, from, g, ig, dst, to, i);
             }
             for (; i < n; i++) {
                 dst[to + i * strides[0]] = (float) (g[ig + i * strides[2]]
