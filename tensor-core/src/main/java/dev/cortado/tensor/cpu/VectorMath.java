@@ -1,6 +1,7 @@
 package dev.cortado.tensor.cpu;
 
 import static dev.cortado.tensor.cpu.Simd.FLOAT;
+import static jdk.incubator.vector.FloatVector.fromArray;
 
 import dev.cortado.tensor.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
@@ -48,49 +49,49 @@ final class VectorMath {
     static ForwardLoop forward(UnaryOp op) {
         return switch (op) {
             case NEG -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) load(s, f + i).neg().intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) fromArray(FLOAT, s, f + i).neg().intoArray(d, t + i);
             };
             case ABS -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) load(s, f + i).abs().intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) fromArray(FLOAT, s, f + i).abs().intoArray(d, t + i);
             };
             case EXP -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) Transcendentals.exp(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) Transcendentals.exp(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case LOG -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) Transcendentals.log(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) Transcendentals.log(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case SQRT -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) load(s, f + i).sqrt().intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) fromArray(FLOAT, s, f + i).sqrt().intoArray(d, t + i);
             };
             case RSQRT -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) rsqrt(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) rsqrt(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case RECIPROCAL -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) reciprocal(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) reciprocal(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case SQUARE -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) square(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) square(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case TANH -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) Transcendentals.tanh(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) Transcendentals.tanh(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case SIGMOID -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) sigmoid(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) sigmoid(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case RELU -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) relu(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) relu(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case GELU_ERF -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) geluErf(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) geluErf(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case GELU_TANH -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) geluTanh(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) geluTanh(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case SILU -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) silu(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) silu(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case ERF -> (s, f, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) erf(load(s, f + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) erf(fromArray(FLOAT, s, f + i)).intoArray(d, t + i);
             };
             case SIN, COS -> throw noVectorForm(op);
         };
@@ -100,71 +101,67 @@ final class VectorMath {
     static BackwardLoop backward(UnaryOp op) {
         return switch (op) {
             case NEG -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) negDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) negDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case ABS -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) absDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) absDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case EXP -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) Transcendentals.exp(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) Transcendentals.exp(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case LOG -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) reciprocal(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) reciprocal(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case RECIPROCAL -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) reciprocalDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) reciprocalDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case SQRT -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) sqrtDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) sqrtDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case RSQRT -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) rsqrtDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) rsqrtDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case SQUARE -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) squareDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) squareDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case TANH -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) tanhDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) tanhDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case SIGMOID -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) sigmoidDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) sigmoidDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case RELU -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) reluDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) reluDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case GELU_ERF -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) geluErfDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) geluErfDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case GELU_TANH -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) geluTanhDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) geluTanhDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case SILU -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) siluDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) siluDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case ERF -> (s, f, g, a, d, t, n) -> {
-                for (int i = 0; i < n; i += LANES) erfDerivative(load(s, f + i))
-                        .mul(load(g, a + i)).intoArray(d, t + i);
+                for (int i = 0; i < n; i += LANES) erfDerivative(fromArray(FLOAT, s, f + i))
+                        .mul(fromArray(FLOAT, g, a + i)).intoArray(d, t + i);
             };
             case SIN, COS -> throw noVectorForm(op);
         };
-    }
-
-    private static FloatVector load(float[] array, int at) {
-        return FloatVector.fromArray(FLOAT, array, at);
     }
 
     private static FloatVector rsqrt(FloatVector x) {
@@ -253,9 +250,11 @@ final class VectorMath {
 
     /** Φ(x) + x·φ(x), φ the standard normal density. */
     private static FloatVector geluErfDerivative(FloatVector x) {
-        FloatVector cdf = erf(x.mul(SQRT_HALF)).add(1f).mul(0.5f);
-        FloatVector pdf = Transcendentals.exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
-        return x.fma(pdf, cdf);
+        // One exponential serves both terms: with z = x/√2, e^(-z²) is erf's factor and √(2π)·φ(x).
+        FloatVector z = x.mul(SQRT_HALF);
+        FloatVector gauss = Transcendentals.exp(z.mul(z).neg());
+        FloatVector cdf = erf(z, gauss).add(1f).mul(0.5f);
+        return x.fma(gauss.mul(INV_SQRT_2PI), cdf);
     }
 
     /** With u = √(2/π)(x + 0.044715x³) and t = tanh u: (1 + t)/2 + x/2 · (1 - t²) · du/dx. */
@@ -286,6 +285,11 @@ final class VectorMath {
      * t = 1/(1 + p|x|), absolute error ≤ 1.5e-7 (the same approximation PyTorch vectorises).
      */
     static FloatVector erf(FloatVector x) {
+        return erf(x, Transcendentals.exp(x.mul(x).neg()));
+    }
+
+    /** {@link #erf(FloatVector)} given {@code gauss} = e^(-x²). */
+    private static FloatVector erf(FloatVector x, FloatVector gauss) {
         FloatVector ax = x.abs();
         FloatVector t = ax.broadcast(1f).div(ax.mul(0.3275911f).add(1f));
         FloatVector poly = t.mul(1.061405429f).add(-1.453152027f)
@@ -293,7 +297,7 @@ final class VectorMath {
                 .fma(t, t.broadcast(-0.284496736f))
                 .fma(t, t.broadcast(0.254829592f))
                 .mul(t);
-        FloatVector y = poly.mul(Transcendentals.exp(ax.mul(ax).neg())).neg().add(1f);
+        FloatVector y = poly.mul(gauss).neg().add(1f);
         // copysign(y, x); NaN inputs stay NaN through t.
         return y.lanewise(VectorOperators.NEG, x.compare(VectorOperators.LT, 0f));
     }
