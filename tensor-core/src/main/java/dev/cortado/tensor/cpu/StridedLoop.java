@@ -53,18 +53,26 @@ final class StridedLoop {
         int items = rows * blocksPerRow;
         int finalRank = rank;
         Parallel.RangeTask task = (start, end) -> {
+            int outerRank = Math.max(0, finalRank - 1);
+            int[] rowIndex = new int[outerRank];
+            int[] rowBase = new int[count];
             int[] rowOffsets = new int[count];
             int[] innerStrides = new int[count];
             for (int t = 0; t < count; t++) {
                 innerStrides[t] = finalRank == 0 ? 0 : strides[t][finalRank - 1];
             }
+            int currentRow = start / blocksPerRow;
+            rowStart(currentRow, shape, strides, offsets, rowIndex, rowBase);
             for (int item = start; item < end; item++) {
                 int row = item / blocksPerRow;
+                if (row != currentRow) {
+                    nextRow(shape, strides, rowIndex, rowBase);
+                    currentRow = row;
+                }
                 int column = (item % blocksPerRow) * blockLength;
                 int length = Math.min(blockLength, inner - column);
-                rowStart(row, shape, strides, offsets, finalRank - 1, rowOffsets);
                 for (int t = 0; t < count; t++) {
-                    rowOffsets[t] += column * innerStrides[t];
+                    rowOffsets[t] = rowBase[t] + column * innerStrides[t];
                 }
                 kernel.row(length, rowOffsets, innerStrides);
             }
@@ -76,14 +84,33 @@ final class StridedLoop {
         }
     }
 
-    /** Offsets of the first element of row {@code row}, whose outer dims are [0, outerRank). */
-    private static void rowStart(int row, int[] shape, int[][] strides, int[] offsets, int outerRank, int[] into) {
-        System.arraycopy(offsets, 0, into, 0, offsets.length);
-        for (int d = outerRank - 1; d >= 0; d--) {
-            int index = row % shape[d];
+    /**
+     * Sets {@code index} (one entry per outer dim) to the position of row {@code row} and {@code base} to the
+     * operands' offsets of its first element.
+     */
+    private static void rowStart(int row, int[] shape, int[][] strides, int[] offsets, int[] index, int[] base) {
+        System.arraycopy(offsets, 0, base, 0, offsets.length);
+        for (int d = index.length - 1; d >= 0; d--) {
+            index[d] = row % shape[d];
             row /= shape[d];
-            for (int t = 0; t < into.length; t++) {
-                into[t] += index * strides[t][d];
+            for (int t = 0; t < base.length; t++) {
+                base[t] += index[d] * strides[t][d];
+            }
+        }
+    }
+
+    /** Moves {@code index} and {@code base} on to the next row, odometer-style (no divisions per row). */
+    private static void nextRow(int[] shape, int[][] strides, int[] index, int[] base) {
+        for (int d = index.length - 1; d >= 0; d--) {
+            if (++index[d] < shape[d]) {
+                for (int t = 0; t < base.length; t++) {
+                    base[t] += strides[t][d];
+                }
+                return;
+            }
+            index[d] = 0;
+            for (int t = 0; t < base.length; t++) {
+                base[t] -= (shape[d] - 1) * strides[t][d];
             }
         }
     }
