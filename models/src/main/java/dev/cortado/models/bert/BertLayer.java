@@ -62,8 +62,7 @@ public class BertLayer extends Module {
         Variable v = Attention.splitHeads(value.forward(x), heads);
         Tensor mask = keyPadding == null ? null : keyPadding.reshape(keyPadding.size(0), 1, 1, keyPadding.size(1));
         float p = isTraining() ? attentionDropout : 0f;
-        Variable context = Attention.mergeHeads(
-                Attention.scaledDotProduct(q, k, v, p, Init.derive(seed, calls++), mask).output());
+        Variable context = Attention.mergeHeads(Attention.attend(q, k, v, p, Init.derive(seed, calls++), mask));
         Variable attended = attentionNorm.forward(MathOps.add(x, dropout.forward(attentionOut.forward(context))));
         Variable hidden = output.forward(MathOps.gelu(intermediate.forward(attended)));
         return outputNorm.forward(MathOps.add(attended, dropout.forward(hidden)));

@@ -1,5 +1,6 @@
 package dev.cortado.nn.attention;
 
+import dev.cortado.autograd.AttentionOps;
 import dev.cortado.autograd.DropoutOps;
 import dev.cortado.autograd.LinalgOps;
 import dev.cortado.autograd.MathOps;
@@ -7,6 +8,7 @@ import dev.cortado.autograd.ShapeOps;
 import dev.cortado.autograd.SoftmaxOps;
 import dev.cortado.autograd.Variable;
 import dev.cortado.tensor.DType;
+import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.Tensor;
 
 /**
@@ -45,6 +47,42 @@ public final class Attention {
             weights = DropoutOps.dropout(weights, dropoutP, seed);
         }
         return new Result(LinalgOps.matmul(weights, ShapeOps.contiguous(v)), weights);
+    }
+
+    /**
+     * The attended values of {@link #scaledDotProduct} without the weights, for {@code [B, H, L, d]} heads. With
+     * no dropout this is one fused op ({@link AttentionOps}: the scores never leave the kernel's buffers and
+     * the output comes back with its heads interleaved, so {@link #mergeHeads} needs no copy); otherwise, or
+     * for other ranks, the composed ops of {@link #scaledDotProduct}. Masks as there.
+     */
+    public static Variable attend(Variable q, Variable k, Variable v, float dropoutP, long seed, Tensor... masks) {
+        if (dropoutP > 0 || q.dim() != 4 || k.dim() != 4 || v.dim() != 4) {
+            return scaledDotProduct(q, k, v, dropoutP, seed, masks).output();
+        }
+        float scale = (float) (1 / Math.sqrt(q.size(3)));
+        return AttentionOps.scaledDotProduct(q, k, v, combined(masks), scale);
+    }
+
+    /** One mask with the effect of all of {@code masks} (nulls skipped): a BOOL mask alone, else their additive sum. */
+    private static Tensor combined(Tensor... masks) {
+        Tensor result = null;
+        for (Tensor mask : masks) {
+            if (mask == null) {
+                continue;
+            }
+            if (result == null) {
+                result = mask;
+                continue;
+            }
+            result = Elementwise.add(additive(result), additive(mask));
+        }
+        return result;
+    }
+
+    private static Tensor additive(Tensor mask) {
+        return mask.dtype() == DType.BOOL
+                ? Elementwise.where(mask, Tensor.scalar(Float.NEGATIVE_INFINITY), Tensor.scalar(0f))
+                : mask;
     }
 
     private static Variable applyMask(Variable scores, Tensor mask) {

@@ -19,7 +19,7 @@ import java.util.List;
  * Multi-head attention, as torch.nn.MultiheadAttention with {@code batch_first=True}: query
  * {@code [B, Lq, E]}, key {@code [B, Lk, kdim]}, value {@code [B, Lk, vdim]} → {@code [B, Lq, E]}, with
  * Q = query·Wqᵀ + bq (likewise K, V), heads of width d = E/H, each softmax(QₕKₕᵀ/√d + mask)·Vₕ
- * ({@link Attention#scaledDotProduct}), the heads concatenated and projected by {@code out_proj}.
+ * ({@link Attention#attend}), the heads concatenated and projected by {@code out_proj}.
  * Self-attention passes the same sequence three times ({@link #forward(Variable)}); cross-attention passes
  * keys and values from another sequence of a different length and width.
  *
@@ -217,19 +217,22 @@ public class MultiHeadAttention extends Module {
     }
 
     public Variable forward(Variable query, Variable key, Variable value, Masks masks) {
-        return attend(query, key, value, masks).output();
+        return attend(query, key, value, masks, false).output();
     }
 
     /** The output and the attention weights (after dropout), shaped as {@code weights} asks. */
     public Attention.Result forwardWithWeights(Variable query, Variable key, Variable value, Masks masks,
                                                Weights weights) {
-        Attention.Result r = attend(query, key, value, masks);
+        Attention.Result r = attend(query, key, value, masks, true);
         Variable w = r.weights();
         return new Attention.Result(r.output(), weights == Weights.AVERAGED ? ReductionOps.mean(w, new int[] {1}, false) : w);
     }
 
-    /** Output {@code [B, Lq, E]} and per-head weights {@code [B, H, Lq, Lk]}. */
-    private Attention.Result attend(Variable query, Variable key, Variable value, Masks masks) {
+    /**
+     * Output {@code [B, Lq, E]} and, when {@code withWeights}, the per-head weights {@code [B, H, Lq, Lk]}
+     * (else null: without them the heads go through the fused attention op).
+     */
+    private Attention.Result attend(Variable query, Variable key, Variable value, Masks masks, boolean withWeights) {
         checkInput("query", query, -1, -1, embedDim);
         int batch = query.size(0), lq = query.size(1);
         checkInput("key", key, batch, -1, kdim);
@@ -239,9 +242,14 @@ public class MultiHeadAttention extends Module {
         Tensor padding = keyPaddingMask(masks.keyPadding(), batch, lk);
         Tensor attnMask = attentionMask(masks.attention(), batch, lq, lk);
         boolean drop = isTraining() && dropout > 0;
-        Attention.Result heads = Attention.scaledDotProduct(Attention.splitHeads(qkv[0], numHeads),
-                Attention.splitHeads(qkv[1], numHeads), Attention.splitHeads(qkv[2], numHeads),
-                drop ? dropout : 0, drop ? Init.derive(dropoutSeed, calls++) : 0, padding, attnMask);
+        float p = drop ? dropout : 0;
+        long seed = drop ? Init.derive(dropoutSeed, calls++) : 0;
+        Variable q = Attention.splitHeads(qkv[0], numHeads);
+        Variable k = Attention.splitHeads(qkv[1], numHeads);
+        Variable v = Attention.splitHeads(qkv[2], numHeads);
+        Attention.Result heads = withWeights
+                ? Attention.scaledDotProduct(q, k, v, p, seed, padding, attnMask)
+                : new Attention.Result(Attention.attend(q, k, v, p, seed, padding, attnMask), null);
         Variable out = outProj.forward(Attention.mergeHeads(heads.output()));
         return new Attention.Result(out, heads.weights());
     }

@@ -124,6 +124,65 @@ public interface Backend {
         binary(BinaryOp.ADD, out, bias.expand(out.shape()), out);
     }
 
+    // ------------------------------------------------------------ attention (float32)
+
+    /**
+     * Scaled dot-product attention for every batch and head: {@code probs = softmax(scale · q·kᵀ + mask)} along
+     * the keys and {@code out = probs · v}. q [B, H, Lq, D], k [B, H, Lk, D], v [B, H, Lk, Dv], mask additive
+     * [B, H, Lq, Lk] (null for none; −∞ masks a key, a row masked everywhere gives NaN as in PyTorch), out
+     * [B, H, Lq, Dv]; all of these any strides (mask stride 0 where broadcast). probs [B, H, Lq, Lk] is dense
+     * and kept for {@link #attentionBackward}. This default composes matmul, scaling, mask and softmax; a
+     * backend may fuse them.
+     */
+    default void attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, Tensor out, Tensor probs) {
+        for (int b = 0; b < q.size(0); b++) {
+            int[] scoreShape = probs.select(0, b).shape();
+            Tensor products = Tensor.zeros(scoreShape);
+            matmul(q.select(0, b), k.select(0, b).transpose(1, 2), products);
+            Tensor scores = Tensor.zeros(scoreShape);
+            binary(BinaryOp.MUL, products, Tensor.scalar(scale).expand(scoreShape), scores);
+            if (mask != null) {
+                Tensor masked = Tensor.zeros(scoreShape);
+                binary(BinaryOp.ADD, scores, mask.select(0, b), masked);
+                scores = masked;
+            }
+            Tensor weights = Tensor.zeros(scoreShape);
+            softmax(scores, weights, false);
+            copy(weights, probs.select(0, b));
+            matmulInto(weights, v.select(0, b), out.select(0, b));
+        }
+    }
+
+    /**
+     * The gradients of {@link #attention} from its saved {@code probs} P and the output gradient dO:
+     * dV = Pᵀ·dO, dS = P ⊙ (dP − Σⱼ P ⊙ dP) with dP = dO·vᵀ, dQ = scale · dS·k, dK = scale · dSᵀ·q. Shapes
+     * as in {@link #attention}; gradQ, gradK, gradV have the shapes of q, k, v (any strides) and are
+     * overwritten. This default composes matmul and the softmax backward; a backend may fuse them.
+     */
+    default void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor gradOut, float scale,
+                                   Tensor gradQ, Tensor gradK, Tensor gradV) {
+        for (int b = 0; b < q.size(0); b++) {
+            Tensor p = probs.select(0, b);
+            Tensor g = gradOut.select(0, b);
+            matmulInto(p.transpose(1, 2), g, gradV.select(0, b));
+            Tensor gradProbs = Tensor.zeros(p.shape());
+            matmul(g, v.select(0, b).transpose(1, 2), gradProbs);
+            Tensor gradScores = Tensor.zeros(p.shape());
+            softmaxBackward(p.contiguous(), gradProbs, gradScores, false);
+            Tensor scaled = Tensor.zeros(p.shape());
+            binary(BinaryOp.MUL, gradScores, Tensor.scalar(scale).expand(p.shape()), scaled);
+            matmulInto(scaled, k.select(0, b), gradQ.select(0, b));
+            matmulInto(scaled.transpose(1, 2), q.select(0, b), gradK.select(0, b));
+        }
+    }
+
+    /** {@link #matmul} into a view of any strides, through a dense product (for the composed defaults). */
+    private void matmulInto(Tensor a, Tensor b, Tensor out) {
+        Tensor product = Tensor.zeros(out.shape());
+        matmul(a, b, product);
+        copy(product, out);
+    }
+
     // ------------------------------------------------------------ convolution and pooling (float32, NCHW)
 
     /** out [N, O, OH, OW] = conv2d(input [N, C, H, W], weight [O, C/groups, KH, KW]) + bias [O] (bias may be null). */

@@ -125,6 +125,17 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, Tensor out, Tensor probs) {
+        CpuAttention.forward(parallel, q, k, v, mask, scale, out, probs);
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor gradOut, float scale,
+                                  Tensor gradQ, Tensor gradK, Tensor gradV) {
+        CpuAttention.backward(parallel, q, k, v, probs, gradOut, scale, gradQ, gradK, gradV);
+    }
+
+    @Override
     public void softmax(Tensor x, Tensor out, boolean log) {
         CpuRows.softmax(parallel, x, out, log);
     }
