@@ -11,12 +11,14 @@ public final class AttentionOps {
     /**
      * softmax(scale · Q·Kᵀ + mask)·V for Q {@code [B, H, Lq, D]}, K {@code [B, H, Lk, D]}, V {@code [B, H, Lk, Dv]};
      * the mask (a constant: FLOAT32 added to the scores, BOOL masking where true, or null) broadcasts to
-     * {@code [B, H, Lq, Lk]}. The probabilities are saved for the backward, which returns
+     * {@code [B, H, Lq, Lk]}. The probabilities are saved for the backward (and not stored at all when no gradient
+     * is wanted), which returns
      * dQ = scale·dS·K, dK = scale·dSᵀ·Q and dV = Pᵀ·dO with dS the softmax gradient of dP = dO·Vᵀ.
      */
     public static Variable scaledDotProduct(Variable q, Variable k, Variable v, Tensor mask, float scale) {
         Tensor query = q.data(), key = k.data(), value = v.data();
-        DotProductAttention.Result result = DotProductAttention.forward(query, key, value, mask, scale);
+        boolean backward = NoGrad.isGradEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad());
+        DotProductAttention.Result result = DotProductAttention.forward(query, key, value, mask, scale, backward);
         Tensor probs = result.probs();
         return Node.record("scaled_dot_product_attention", result.output(), new Tensor[] {query, key, value, probs},
                 g -> {

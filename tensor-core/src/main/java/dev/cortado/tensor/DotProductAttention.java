@@ -16,7 +16,10 @@ public final class DotProductAttention {
     private DotProductAttention() {
     }
 
-    /** The attended values and the attention probabilities (dense {@code [B, H, Lq, Lk]}, kept for the backward). */
+    /**
+     * The attended values and the attention probabilities (dense {@code [B, H, Lq, Lk]}, kept for the backward;
+     * null from {@link #forward(Tensor, Tensor, Tensor, Tensor, float, boolean) forward(…, false)}).
+     */
     public record Result(Tensor output, Tensor probs) {
     }
 
@@ -29,11 +32,16 @@ public final class DotProductAttention {
      * (as −∞); either broadcasts to {@code [B, H, Lq, Lk]}.
      */
     public static Result forward(Tensor q, Tensor k, Tensor v, Tensor mask, float scale) {
+        return forward(q, k, v, mask, scale, true);
+    }
+
+    /** The forward; without {@code keepProbs} (no backward will follow) the probabilities are not stored. */
+    public static Result forward(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, boolean keepProbs) {
         checkOperands(q, k, v);
         int b = q.size(0), h = q.size(1), lq = q.size(2), lk = k.size(2);
         Tensor additive = additiveMask(mask, b, h, lq, lk);
         Tensor out = headsInterleaved(b, h, lq, v.size(3));
-        Tensor probs = Tensor.zeros(b, h, lq, lk);
+        Tensor probs = keepProbs ? Tensor.zeros(b, h, lq, lk) : null;
         Backends.current().attention(q, k, v, additive, scale, out, probs);
         return new Result(out, probs);
     }

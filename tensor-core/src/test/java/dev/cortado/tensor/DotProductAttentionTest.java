@@ -109,6 +109,20 @@ class DotProductAttentionTest {
     }
 
     @Test
+    void withoutABackwardTheProbabilitiesAreNotKept() {
+        Tensor q = Tensor.randn(16, 2, 3, 5, 8);
+        Tensor k = Tensor.randn(17, 2, 3, 6, 8);
+        for (Backend backend : List.of(ReferenceBackend.INSTANCE, CpuBackend.shared())) {
+            try (var scope = Backends.use(backend)) {
+                DotProductAttention.Result kept = DotProductAttention.forward(q, k, k, null, 0.5f, true);
+                DotProductAttention.Result dropped = DotProductAttention.forward(q, k, k, null, 0.5f, false);
+                assertEquals(null, dropped.probs(), backend.name());
+                TensorAssert.assertSame(kept.output(), dropped.output(), "output without probabilities " + backend.name());
+            }
+        }
+    }
+
+    @Test
     void badShapesNameTheOperands() {
         Tensor q = Tensor.randn(14, 1, 2, 3, 4);
         var wrongWidth = assertThrows(IllegalArgumentException.class,

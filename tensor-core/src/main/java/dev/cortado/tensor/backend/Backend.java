@@ -131,12 +131,12 @@ public interface Backend {
      * the keys and {@code out = probs · v}. q [B, H, Lq, D], k [B, H, Lk, D], v [B, H, Lk, Dv], mask additive
      * [B, H, Lq, Lk] (null for none; −∞ masks a key, a row masked everywhere gives NaN as in PyTorch), out
      * [B, H, Lq, Dv]; all of these any strides (mask stride 0 where broadcast). probs [B, H, Lq, Lk] is dense
-     * and kept for {@link #attentionBackward}. This default composes matmul, scaling, mask and softmax; a
-     * backend may fuse them.
+     * and kept for {@link #attentionBackward}, or null when no backward follows. This default composes matmul,
+     * scaling, mask and softmax; a backend may fuse them.
      */
     default void attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, Tensor out, Tensor probs) {
         for (int b = 0; b < q.size(0); b++) {
-            int[] scoreShape = probs.select(0, b).shape();
+            int[] scoreShape = {q.size(1), q.size(2), k.size(2)};
             Tensor products = Tensor.zeros(scoreShape);
             matmul(q.select(0, b), k.select(0, b).transpose(1, 2), products);
             Tensor scores = Tensor.zeros(scoreShape);
@@ -148,7 +148,9 @@ public interface Backend {
             }
             Tensor weights = Tensor.zeros(scoreShape);
             softmax(scores, weights, false);
-            copy(weights, probs.select(0, b));
+            if (probs != null) {
+                copy(weights, probs.select(0, b));
+            }
             matmulInto(weights, v.select(0, b), out.select(0, b));
         }
     }

@@ -64,7 +64,7 @@ final class CpuAttention {
                 pack(k, item, sh.heads, sh.lk, sh.d, true, 1f, w, keysT, lkPad);
                 pack(v, item, sh.heads, sh.lk, sh.dv, false, 1f, w, values, dvPad);
                 pack(q, item, sh.heads, sh.lq, sh.d, false, scale, w, queries, dPad);
-                int probsAt = probs.offset() + item * sh.lq * sh.lk;
+                int probsAt = probs == null ? 0 : probs.offset() + item * sh.lq * sh.lk;
                 for (int i0 = 0; i0 < sh.lq; i0 += BLOCK) {
                     int count = Math.min(BLOCK, sh.lq - i0);
                     rowsTimesMatrix(w, queries + i0 * dPad, dPad, count, sh.d, w, keysT, lkPad, w, scores);
@@ -73,7 +73,9 @@ final class CpuAttention {
                         addMaskRow(mask, item, sh.heads, i0 + r, sh.lk, w, at);
                         Arrays.fill(w, at + sh.lk, at + lkPad, Float.NEGATIVE_INFINITY);
                         softmaxInPlace(w, at, lkPad);
-                        System.arraycopy(w, at, probs.floatData(), probsAt + (i0 + r) * sh.lk, sh.lk);
+                        if (probs != null) {
+                            System.arraycopy(w, at, probs.floatData(), probsAt + (i0 + r) * sh.lk, sh.lk);
+                        }
                     }
                     combineRows(w, scores, lkPad, 1, count, sh.lk, w, values, dvPad, w, rows);
                     for (int r = 0; r < count; r++) {
