@@ -82,22 +82,31 @@ final class SgemmPacking {
     /**
      * The lines of each step are contiguous in the source (B row-major, or A transposed): walk the source
      * step by step, each step's {@code count} values sequentially, and deal them out to the panels with
-     * vector copies.
+     * vector copies, the lanes past a multiple of L under a mask (A's 12-wide panels are one masked copy per
+     * step; copied value by value they packed about 40 % slower).
      */
     private static void packContiguousLines(float[] src, int off, int stepStride, int count, int kc, int width,
                                             float[] dst, int at) {
+        int fullEnd = S.loopBound(width);
+        VectorMask<Float> fullTail = S.indexInRange(fullEnd, width);
+        int lastFirst = (count - 1) / width * width;
+        int lastLines = count - lastFirst;
+        int lastEnd = S.loopBound(lastLines);
+        VectorMask<Float> lastTail = S.indexInRange(lastEnd, lastLines);
         for (int p = 0; p < kc; p++) {
             int step = off + p * stepStride;
             for (int first = 0; first < count; first += width) {
-                int lines = Math.min(width, count - first);
+                boolean last = first == lastFirst;
+                int vectorEnd = last ? lastEnd : fullEnd;
                 int s = step + first;
                 int d = at + first * kc + p * width;
                 int r = 0;
-                for (int vectorEnd = S.loopBound(lines); r < vectorEnd; r += L) {
+                for (; r < vectorEnd; r += L) {
                     FloatVector.fromArray(S, src, s + r).intoArray(dst, d + r);
                 }
-                for (; r < lines; r++) {
-                    dst[d + r] = src[s + r];
+                if (r < (last ? lastLines : width)) {
+                    VectorMask<Float> tail = last ? lastTail : fullTail;
+                    FloatVector.fromArray(S, src, s + r, tail).intoArray(dst, d + r, tail);
                 }
             }
         }
