@@ -184,7 +184,11 @@ public final class Tensor {
         return true;
     }
 
-    /** The shared float array (index it with offset and strides). Fails for other dtypes. */
+    /**
+     * The shared float array (index it with offset and strides), first brought up to date from a device copy
+     * if one is newer ({@link Storage#syncToHost()}). A caller that writes to it must then call
+     * {@link #markModified()} so that a device copy is known to be stale. Fails for other dtypes.
+     */
     public float[] floatData() {
         requireDType("floatData", DType.FLOAT32);
         return storage.floats();
@@ -211,7 +215,10 @@ public final class Tensor {
         return this;
     }
 
-    /** Marks the storage as written in place (see {@link Storage#version()}). */
+    /**
+     * Marks the storage as written in place on the host (see {@link Storage#version()}): a device copy, if
+     * the storage has one, becomes stale.
+     */
     public void markModified() {
         storage.bumpVersion();
     }

@@ -2,6 +2,7 @@ package dev.cortado.tornado;
 
 import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.tensor.backend.AdamStep;
 import dev.cortado.tensor.backend.Backend;
 import dev.cortado.tensor.backend.BackendUnavailableException;
 import dev.cortado.tensor.backend.BinaryOp;
@@ -21,6 +22,7 @@ import dev.cortado.tornado.graphs.MatmulGraph;
 import dev.cortado.tornado.graphs.ReduceGraph;
 import dev.cortado.tornado.graphs.SoftmaxGraph;
 import dev.cortado.tornado.graphs.TaskNames;
+import dev.cortado.tornado.graphs.Transfers;
 import dev.cortado.tornado.graphs.UnaryGraph;
 import java.util.Arrays;
 import java.util.Set;
@@ -42,7 +44,7 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
  *   <li>{@link #gather}, {@link #indexSelect} (float data) and {@link #scatterAdd} (embedding lookups and their
  *       gradient; scatter-add without atomics, one work item per destination element, so repeated indices
  *       are summed deterministically in the CPU backend's order);</li>
- *   <li>{@link #adamStep}, the AdamW/Adam update (not a {@code Backend} method: called by optimisers that know this backend).</li>
+ *   <li>{@link #adamStep}, the AdamW/Adam update, with parameters and moments resident on the device between steps.</li>
  * </ul>
  * Empty tensors of these ops (nothing to launch) and gathers of INT64/BOOL data run on the CPU backend.
  *
@@ -51,8 +53,9 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
  * {@link #where} (BOOL/INT64 data: TornadoVM arrays here are float), {@link #variance}, {@link #argReduce},
  * {@link #topk} (sorting), the poolings and their gradients.
  *
- * <p>Every call copies its inputs to the device and its outputs back; data does not stay on the device
- * between ops yet (see docs/architecture.md, "Device residency"). When a kernel fails (it does not compile, the
+ * <p>Every op except {@link #adamStep} copies its inputs to the device and its outputs back; the AdamW update
+ * keeps parameters and moments on the device between steps, and host reads of them go through their
+ * storages' mirrors (see docs/architecture.md, "Device residency"). When a kernel fails (it does not compile, the
  * driver errs, the device runs out of memory), this backend prints one line, runs that op on the CPU from then
  * on, and recomputes the failed call there, so a result is never partial; in strict mode (tests) it throws instead.
  */
@@ -61,6 +64,7 @@ public final class TornadoBackend implements Backend {
     private final Backend cpu;
     private final boolean strict;
     private final GraphCache graphs = new GraphCache();
+    private final Transfers transfers = new Transfers();
     /** Tasks that failed once and now run on the CPU. */
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
 
@@ -283,9 +287,13 @@ public final class TornadoBackend implements Backend {
     }
 
     /**
-     * One Adam/AdamW step in place on float32 tensors of one size: θ (parameter, contiguous), its gradient, and the moments
-     * m ({@code exp_avg}) and v ({@code exp_avg_sq}, contiguous); the arithmetic of training's AbstractAdam.
+     * {@inheritDoc}
+     *
+     * <p>On the device with θ, m and v resident between steps ({@link AdamGraph}): a step uploads the gradient
+     * and leaves the three on the device; θ comes back when the host reads it. A parameter or moment that is a
+     * view into a larger storage runs the host loop instead.
      */
+    @Override
     public void adamStep(Tensor theta, Tensor grad, Tensor m, Tensor v, AdamStep step) {
         for (Tensor t : new Tensor[] {theta, grad, m, v}) {
             t.requireDType("tornado adamStep", DType.FLOAT32);
@@ -294,18 +302,23 @@ public final class TornadoBackend implements Backend {
                         + " elements but a gradient or moment has " + t.numel());
             }
         }
+        boolean wholeStorages = true;
         for (Tensor t : new Tensor[] {theta, m, v}) {
             if (!t.isContiguous()) {
                 throw new IllegalArgumentException("tornado adamStep: parameter and moments must be contiguous, got strides "
                         + Arrays.toString(t.strides()) + " for shape " + Arrays.toString(t.shape()));
             }
+            wholeStorages &= t.offset() == 0 && t.numel() == t.storage().length();
         }
-        if (theta.numel() == 0) {
-            return;
+        if (theta.numel() == 0 || !wholeStorages
+                || !offload(TaskNames.ADAM, () -> AdamGraph.run(device, cpu, transfers, theta, grad, m, v, step))) {
+            Backend.super.adamStep(theta, grad, m, v, step);
         }
-        if (!offload(TaskNames.ADAM, () -> AdamGraph.run(graphs, device, cpu, theta, grad, m, v, step))) {
-            HostAdam.step(theta, grad, m, v, step);
-        }
+    }
+
+    /** Copies of resident buffers (parameters and optimiser moments) between host and device so far. */
+    public Transfers transfers() {
+        return transfers;
     }
 
     // ------------------------------------------------------------ on the CPU backend (see the class comment)

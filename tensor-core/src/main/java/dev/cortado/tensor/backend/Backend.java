@@ -227,4 +227,41 @@ public interface Backend {
 
     /** In place: {@code dst[..., index[..., i, ...], ...] += src[..., i, ...]} along {@code dim} (float32 dst; index in range; dst may be a view). */
     void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src);
+
+    /**
+     * One Adam/AdamW step in place (Kingma and Ba, 2015; Loshchilov and Hutter, 2019), per element in this order:
+     * <pre>
+     *   g ← g + l2·θ
+     *   m ← β₁·m + (1 − β₁)·g          v ← β₂·v + (1 − β₂)·g²
+     *   θ ← θ·shrink − stepSize · m / (√v / √(1 − β₂ᵗ) + ε)
+     * </pre>
+     * θ (the parameter), m ({@code exp_avg}) and v ({@code exp_avg_sq}) are contiguous float32 tensors of one
+     * size, written in place and marked modified; grad has that size in any layout. This default is the
+     * sequential loop every backend must match bit for bit on the host; a device backend runs it where the
+     * tensors live.
+     */
+    default void adamStep(Tensor theta, Tensor grad, Tensor m, Tensor v, AdamStep s) {
+        Tensor g = grad.contiguous();
+        float[] t = theta.floatData();
+        float[] gd = g.floatData();
+        float[] md = m.floatData();
+        float[] vd = v.floatData();
+        int thetaOffset = theta.offset();
+        int gradOffset = g.offset();
+        int mOffset = m.offset();
+        int vOffset = v.offset();
+        for (int j = 0, n = theta.numel(); j < n; j++) {
+            float tj = t[thetaOffset + j];
+            float gj = gd[gradOffset + j] + s.l2() * tj;
+            float mj = s.beta1() * md[mOffset + j] + s.oneMinusBeta1() * gj;
+            float vj = s.beta2() * vd[vOffset + j] + s.oneMinusBeta2() * gj * gj;
+            md[mOffset + j] = mj;
+            vd[vOffset + j] = vj;
+            float denominator = (float) Math.sqrt(vj) / s.bias2Sqrt() + s.eps();
+            t[thetaOffset + j] = tj * s.shrink() - s.stepSize() * (mj / denominator);
+        }
+        theta.markModified();
+        m.markModified();
+        v.markModified();
+    }
 }

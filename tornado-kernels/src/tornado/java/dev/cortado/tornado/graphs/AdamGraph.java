@@ -1,57 +1,95 @@
 package dev.cortado.tornado.graphs;
 
+import dev.cortado.tensor.DeviceMirror;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.tensor.backend.AdamStep;
 import dev.cortado.tensor.backend.Backend;
-import dev.cortado.tornado.AdamStep;
 import dev.cortado.tornado.kernels.OptimizerKernels;
 import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
- * One Adam/AdamW update of a parameter in place:
+ * The Adam/AdamW update of one parameter with θ, m and v resident on the device between steps:
  * <pre>
- *   θ, g, m, v, scalars ──▶ adam ──▶ θ, m, v
+ *   θ, m, v (device, kept)  ─┐
+ *   g, scalars (host, every step) ─┴─▶ adam ──▶ θ, m, v (device, kept; to the host only on demand)
  * </pre>
- * The parameter and its two moments travel both ways on every step; keeping them on the device between steps
- * is the device-residency design in docs/architecture.md.
+ * One graph per parameter, held by the parameter storage's mirror ({@link ResidentArray}), built on its first
+ * step and reused. θ, m and v travel to the device only at the graph's first execution
+ * ({@code FIRST_EXECUTION}); after a step their host copies are stale, and a host read of θ (the next forward
+ * pass on the CPU or another graph, a checkpoint) downloads it through {@link #transferToHost}. When the host
+ * has written one of them since (a state-dict load, a LoRA merge), the graph is rebuilt, so that its first
+ * execution uploads the current values; that costs a compilation and is rare.
+ *
+ * <p>TornadoVM 5.2.1 keeps a device buffer per task graph (per execution plan), so another graph cannot read
+ * this one's θ in place: other ops read it through the host.
  */
 public final class AdamGraph implements AutoCloseable {
-    public record Key(int length) {
-    }
-
-    private final FloatArray theta;
+    private final TornadoDevice device;
+    private final ResidentArray theta;
+    private final ResidentArray m;
+    private final ResidentArray v;
     private final FloatArray grad;
-    private final FloatArray m;
-    private final FloatArray v;
     private final FloatArray scalars = new FloatArray(OptimizerKernels.SCALAR_SLOTS);
-    private final DevicePlan plan;
+    private DevicePlan plan;
+    private TornadoExecutionResult lastResult;
 
-    private AdamGraph(Key key, TornadoDevice device) {
-        theta = new FloatArray(key.length());
-        grad = new FloatArray(key.length());
-        m = new FloatArray(key.length());
-        v = new FloatArray(key.length());
-        TaskGraph graph = new TaskGraph(DevicePlan.uniqueName(TaskNames.ADAM))
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, theta, grad, m, v, scalars)
-                .task(TaskNames.ADAM, OptimizerKernels::adam, theta, grad, m, v, scalars)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, theta, m, v);
-        plan = DevicePlan.of(graph, device);
+    private AdamGraph(TornadoDevice device, ResidentArray theta, ResidentArray m, ResidentArray v) {
+        this.device = device;
+        this.theta = theta;
+        this.m = m;
+        this.v = v;
+        this.grad = new FloatArray(theta.array.getSize());
+        for (ResidentArray r : new ResidentArray[] {theta, m, v}) {
+            r.bind(this);
+        }
     }
 
-    /** Updates contiguous θ, m and v (same size as the gradient) in place. */
-    public static void run(GraphCache cache, TornadoDevice device, Backend cpu, Tensor thetaIn, Tensor gradIn,
+    /**
+     * Updates contiguous θ, m and v (whole storages, same size as the gradient) in place on the device, building
+     * the parameter's resident graph on its first step (again when m and v are other tensors, after a state load).
+     */
+    public static void run(TornadoDevice device, Backend cpu, Transfers transfers, Tensor thetaIn, Tensor gradIn,
                            Tensor mIn, Tensor vIn, AdamStep step) {
-        AdamGraph graph = cache.get(new Key(thetaIn.numel()), k -> new AdamGraph(k, device));
-        graph.execute(thetaIn, gradIn, mIn, vIn, step, cpu);
+        for (Tensor t : new Tensor[] {thetaIn, mIn, vIn}) {
+            if (t.offset() != 0 || t.numel() != t.storage().length()) {
+                throw new IllegalArgumentException("tornado adamStep: parameter and moments must each fill their storage, got "
+                        + t.numel() + " of " + t.storage().length() + " elements at offset " + t.offset());
+            }
+        }
+        AdamGraph graph = thetaIn.storage().mirror() instanceof ResidentArray r ? r.owner() : null;
+        if (graph == null || graph.m.storage() != mIn.storage() || graph.v.storage() != vIn.storage()) {
+            if (graph != null) {
+                graph.close();
+            }
+            graph = new AdamGraph(device, new ResidentArray(thetaIn, transfers), new ResidentArray(mIn, transfers),
+                    new ResidentArray(vIn, transfers));
+        }
+        graph.execute(gradIn, step, cpu, transfers);
     }
 
-    private synchronized void execute(Tensor thetaIn, Tensor gradIn, Tensor mIn, Tensor vIn, AdamStep step, Backend cpu) {
-        HostCopies.packDense(thetaIn, theta, cpu);
+    private synchronized void execute(Tensor gradIn, AdamStep step, Backend cpu, Transfers transfers) {
+        boolean hostNewer = theta.storage().deviceStale() || m.storage().deviceStale() || v.storage().deviceStale();
+        if (plan == null || hostNewer) {
+            // Bring all three to the host (downloading those the device holds newer) before a fresh plan uploads them.
+            theta.stageUpload();
+            m.stageUpload();
+            v.stageUpload();
+            if (plan != null) {
+                plan.close();
+            }
+            TaskGraph graph = new TaskGraph(DevicePlan.uniqueName(TaskNames.ADAM))
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, theta.array, m.array, v.array)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, grad, scalars)
+                    .task(TaskNames.ADAM, OptimizerKernels::adam, theta.array, grad, m.array, v.array, scalars)
+                    .transferToHost(DataTransferMode.UNDER_DEMAND, theta.array, m.array, v.array);
+            plan = DevicePlan.of(graph, device);
+        }
         HostCopies.packDense(gradIn, grad, cpu);
-        HostCopies.packDense(mIn, m, cpu);
-        HostCopies.packDense(vIn, v, cpu);
+        transfers.countUpload();
         scalars.set(OptimizerKernels.BETA1, step.beta1());
         scalars.set(OptimizerKernels.BETA2, step.beta2());
         scalars.set(OptimizerKernels.ONE_MINUS_BETA1, step.oneMinusBeta1());
@@ -61,17 +99,26 @@ public final class AdamGraph implements AutoCloseable {
         scalars.set(OptimizerKernels.EPS, step.eps());
         scalars.set(OptimizerKernels.L2, step.l2());
         scalars.set(OptimizerKernels.SHRINK, step.shrink());
-        plan.execute();
-        HostCopies.unpack(theta, thetaIn, cpu);
-        HostCopies.unpack(m, mIn, cpu);
-        HostCopies.unpack(v, vIn, cpu);
-        thetaIn.markModified();
-        mIn.markModified();
-        vIn.markModified();
+        lastResult = plan.execute();
+        theta.storage().markDeviceWritten();
+        m.storage().markDeviceWritten();
+        v.storage().markDeviceWritten();
     }
 
+    /** Copies {@code array}'s device buffer (θ, m or v of this graph) into the FloatArray. */
+    synchronized void transferToHost(FloatArray array) {
+        lastResult.transferToHost(array);
+    }
+
+    /** Brings θ, m and v to the host, detaches them from their storages and frees the device buffers. */
     @Override
-    public void close() {
-        plan.close();
+    public synchronized void close() {
+        for (ResidentArray r : new ResidentArray[] {theta, m, v}) {
+            r.storage().detachMirror();
+        }
+        if (plan != null) {
+            plan.close();
+            plan = null;
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 
@@ -35,9 +36,12 @@ public final class DevicePlan implements AutoCloseable {
         return new DevicePlan(new TornadoExecutionPlan(graph.snapshot()).withDevice(device).withGridScheduler(grid));
     }
 
-    /** Copies the inputs in, runs the task, copies the outputs back (blocking). */
-    void execute() {
-        plan.execute();
+    /**
+     * Copies the inputs in, runs the task, copies the outputs back (blocking), each as its transfer mode says;
+     * the result copies {@code UNDER_DEMAND} outputs on request.
+     */
+    TornadoExecutionResult execute() {
+        return plan.execute();
     }
 
     @Override

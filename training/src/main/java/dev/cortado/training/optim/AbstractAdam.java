@@ -1,5 +1,8 @@
 package dev.cortado.training.optim;
 
+import dev.cortado.tensor.Tensor;
+import dev.cortado.tensor.backend.AdamStep;
+import dev.cortado.tensor.backend.Backends;
 import java.util.List;
 
 /**
@@ -12,7 +15,9 @@ import java.util.List;
  *   m ← β₁·m + (1 − β₁)·g           v ← β₂·v + (1 − β₂)·g²
  *   θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
  * </pre>
- * m and v are the slots {@code exp_avg} and {@code exp_avg_sq}, as PyTorch names them.
+ * m and v are the slots {@code exp_avg} and {@code exp_avg_sq}, as PyTorch names them. The scalars are computed
+ * in double and rounded to float once ({@link AdamStep}), as PyTorch passes them to its float32 kernels; the
+ * loop is {@link dev.cortado.tensor.backend.Backend#adamStep}.
  */
 public abstract sealed class AbstractAdam extends SlotOptimizer permits Adam, AdamW {
     private final double beta1;
@@ -32,31 +37,12 @@ public abstract sealed class AbstractAdam extends SlotOptimizer permits Adam, Ad
         this.decoupledDecay = decoupledDecay;
     }
 
+    /** Runs on the current backend, so a device backend updates θ, m and v where they live. */
     @Override
-    protected final void update(float[] theta, int thetaOffset, float[] grad, int gradOffset, int length, float[][] slots,
-                                long step, double lr, double weightDecay) {
-        float[] m = slots[0];
-        float[] v = slots[1];
-        // Scalars computed in double and rounded to float once, as PyTorch passes them to its float32 kernels.
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float oneMinusB1 = (float) (1 - beta1);
-        float oneMinusB2 = (float) (1 - beta2);
-        float stepSize = (float) (lr / (1 - Math.pow(beta1, step)));
-        float bias2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
-        float epsilon = (float) eps;
-        // Exactly one of the two decays is active: l2 = 0 leaves g as it is, shrink = 1 leaves θ as it is.
-        float l2 = decoupledDecay ? 0f : (float) weightDecay;
-        float shrink = decoupledDecay ? (float) (1 - lr * weightDecay) : 1f;
-        for (int j = 0; j < length; j++) {
-            float t = theta[thetaOffset + j];
-            float g = grad[gradOffset + j] + l2 * t;
-            float mj = b1 * m[j] + oneMinusB1 * g;
-            float vj = b2 * v[j] + oneMinusB2 * g * g;
-            m[j] = mj;
-            v[j] = vj;
-            float denominator = (float) Math.sqrt(vj) / bias2Sqrt + epsilon;
-            theta[thetaOffset + j] = t * shrink - stepSize * (mj / denominator);
-        }
+    protected final void update(Tensor theta, Tensor grad, Tensor[] slots, long step, double lr, double weightDecay) {
+        AdamStep scalars = decoupledDecay
+                ? AdamStep.adamW(beta1, beta2, eps, lr, weightDecay, step)
+                : AdamStep.adam(beta1, beta2, eps, lr, weightDecay, step);
+        Backends.current().adamStep(theta, grad, slots[0], slots[1], scalars);
     }
 }

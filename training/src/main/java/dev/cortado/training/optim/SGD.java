@@ -1,5 +1,6 @@
 package dev.cortado.training.optim;
 
+import dev.cortado.tensor.Tensor;
 import java.util.List;
 
 /**
@@ -51,8 +52,12 @@ public final class SGD extends SlotOptimizer {
     }
 
     @Override
-    protected void update(float[] theta, int thetaOffset, float[] grad, int gradOffset, int length, float[][] slots,
-                          long step, double lr, double weightDecay) {
+    protected void update(Tensor parameter, Tensor gradient, Tensor[] slots, long step, double lr, double weightDecay) {
+        float[] theta = parameter.floatData();
+        int thetaOffset = parameter.offset();
+        float[] grad = gradient.floatData();
+        int gradOffset = gradient.offset();
+        int length = parameter.numel();
         // Scalars rounded to float once, as PyTorch passes them to its float32 kernels.
         float decay = (float) weightDecay;
         float mu = (float) momentum;
@@ -60,7 +65,7 @@ public final class SGD extends SlotOptimizer {
         float negLr = (float) -lr;
         boolean useMomentum = slots.length > 0;
         boolean firstStep = step == 1;
-        float[] buffer = useMomentum ? slots[0] : null;
+        float[] buffer = useMomentum ? slots[0].floatData() : null;
         // The branches test loop invariants, which the JIT hoists out of the loop (loop unswitching).
         for (int j = 0; j < length; j++) {
             float t = theta[thetaOffset + j];
@@ -71,6 +76,10 @@ public final class SGD extends SlotOptimizer {
                 d = nesterov ? d + mu * b : b;
             }
             theta[thetaOffset + j] = t + negLr * d;
+        }
+        parameter.markModified();
+        if (useMomentum) {
+            slots[0].markModified();
         }
     }
 }

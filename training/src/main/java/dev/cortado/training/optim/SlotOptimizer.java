@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * An optimiser whose update is elementwise: each parameter keeps a step count of its own and a fixed list of
- * named slots (float arrays shaped like the parameter: SGD's {@code momentum_buffer}, Adam's {@code exp_avg}
+ * named slots (dense float32 tensors shaped like the parameter: SGD's {@code momentum_buffer}, Adam's {@code exp_avg}
  * and {@code exp_avg_sq}), created at the parameter's first step with a gradient. Subclasses write only the
  * per-element update ({@link #update}); this class walks the groups, skips parameters without a gradient
  * (their state stays as it was) and keeps the checkpoint format.
@@ -42,12 +42,15 @@ public abstract class SlotOptimizer extends Optimizer {
     private final Map<String, ParamState> states = new LinkedHashMap<>();
     private long stepCount;
 
-    /** One parameter's state: how many updates it has had and its slots, each as long as the parameter. */
+    /**
+     * One parameter's state: how many updates it has had and its slots, each shaped like the parameter. The slots
+     * are tensors so that a device backend can keep them in its memory between steps.
+     */
     private static final class ParamState {
         long step;
-        final float[][] slots;
+        final Tensor[] slots;
 
-        ParamState(long step, float[][] slots) {
+        ParamState(long step, Tensor[] slots) {
             this.step = step;
             this.slots = slots;
         }
@@ -82,13 +85,15 @@ public abstract class SlotOptimizer extends Optimizer {
     }
 
     /**
-     * Updates one parameter in place: {@code theta[thetaOffset + j]} for j in [0, length), from
-     * {@code grad[gradOffset + j]} and the slots (indexed from 0, in the order of the slot names).
+     * Updates one parameter in place from its gradient and its slots (indexed from 0, in the order of the slot
+     * names), and marks what it wrote modified ({@link Tensor#markModified()}, or a backend that does so).
      *
+     * @param theta the parameter's values (contiguous)
+     * @param grad the gradient, same shape, contiguous
+     * @param slots dense tensors shaped like the parameter
      * @param step this parameter's step count, 1 at its first update
      */
-    protected abstract void update(float[] theta, int thetaOffset, float[] grad, int gradOffset, int length,
-                                   float[][] slots, long step, double lr, double weightDecay);
+    protected abstract void update(Tensor theta, Tensor grad, Tensor[] slots, long step, double lr, double weightDecay);
 
     @Override
     public final void step() {
@@ -105,14 +110,15 @@ public abstract class SlotOptimizer extends Optimizer {
                 Tensor data = parameter.data();
                 ParamState state = states.get(entry.getKey());
                 if (state == null) {
-                    state = new ParamState(0, new float[slotNames.size()][data.numel()]);
+                    Tensor[] slots = new Tensor[slotNames.size()];
+                    for (int s = 0; s < slots.length; s++) {
+                        slots[s] = Tensor.zeros(data.shape());
+                    }
+                    state = new ParamState(0, slots);
                     states.put(entry.getKey(), state);
                 }
                 state.step++;
-                Tensor denseGrad = grad.contiguous();
-                update(data.floatData(), data.offset(), denseGrad.floatData(), denseGrad.offset(), data.numel(),
-                        state.slots, state.step, lr, weightDecay);
-                data.markModified();
+                update(data, grad.contiguous(), state.slots, state.step, lr, weightDecay);
             }
         }
     }
@@ -127,9 +133,8 @@ public abstract class SlotOptimizer extends Optimizer {
     public final Map<String, Tensor> stateTensors() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         states.forEach((name, state) -> {
-            int[] shape = parametersByName.get(name).shape();
             for (int s = 0; s < slotNames.size(); s++) {
-                out.put(name + "." + slotNames.get(s), Tensor.fromArray(state.slots[s].clone(), shape));
+                out.put(name + "." + slotNames.get(s), state.slots[s].copy());
             }
         });
         return out;
@@ -211,9 +216,9 @@ public abstract class SlotOptimizer extends Optimizer {
         }
         states.clear();
         paramSteps.forEach((name, step) -> {
-            float[][] slots = new float[slotNames.size()][];
+            Tensor[] slots = new Tensor[slotNames.size()];
             for (int s = 0; s < slots.length; s++) {
-                slots[s] = tensors.get(name + "." + slotNames.get(s)).contiguous().toFloatArray();
+                slots[s] = tensors.get(name + "." + slotNames.get(s)).copy();
             }
             states.put(name, new ParamState(step, slots));
         });
