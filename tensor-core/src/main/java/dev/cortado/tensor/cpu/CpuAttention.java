@@ -67,7 +67,7 @@ final class CpuAttention {
                 int probsAt = probs == null ? 0 : probs.offset() + item * sh.lq * sh.lk;
                 for (int i0 = 0; i0 < sh.lq; i0 += BLOCK) {
                     int count = Math.min(BLOCK, sh.lq - i0);
-                    rowsTimesMatrix(w, queries + i0 * dPad, dPad, count, sh.d, w, keysT, lkPad, w, scores);
+                    combineRows(w, queries + i0 * dPad, dPad, 1, count, sh.d, w, keysT, lkPad, w, scores);
                     for (int r = 0; r < count; r++) {
                         int at = scores + r * lkPad;
                         addMaskRow(mask, item, sh.heads, i0 + r, sh.lk, w, at);
@@ -105,7 +105,7 @@ final class CpuAttention {
                 for (int i0 = 0; i0 < sh.lq; i0 += BLOCK) {
                     int count = Math.min(BLOCK, sh.lq - i0);
                     // dP rows into the dS rows' place, then dS = P ⊙ (dP − Σ P ⊙ dP) in place, then dQ = dS·K.
-                    rowsTimesMatrix(w, gradOutRows + i0 * dvPad, dvPad, count, sh.dv, w, valuesT, lkPad, w,
+                    combineRows(w, gradOutRows + i0 * dvPad, dvPad, 1, count, sh.dv, w, valuesT, lkPad, w,
                             gradScores + i0 * lkPad);
                     for (int r = 0; r < count; r++) {
                         softmaxGradientInPlace(w, weights + (i0 + r) * lkPad, gradScores + (i0 + r) * lkPad, lkPad);
@@ -202,53 +202,13 @@ final class CpuAttention {
     }
 
     /**
-     * For the {@code count} (≤ {@link #BLOCK}) rows r of a, {@code out[outAt + r·width + j] = Σ_d a[aAt + r·aStride + d]
-     * · b[bAt + d·width + j]} for j below width (a multiple of {@link #PAD}): rows times a matrix stored by rows.
-     * Four rows by two vectors of j at a time: 8 accumulators, so that each loaded vector of b serves four rows
-     * and eight FMA chains are in flight. All four rows of out are written: a block of fewer rows repeats its
-     * last row of a into the rows past it.
-     */
-    private static void rowsTimesMatrix(float[] a, int aAt, int aStride, int count, int depth, float[] b, int bAt,
-                                        int width, float[] out, int outAt) {
-        int a0 = aAt, a1 = aAt + Math.min(1, count - 1) * aStride;
-        int a2 = aAt + Math.min(2, count - 1) * aStride, a3 = aAt + Math.min(3, count - 1) * aStride;
-        for (int j = 0; j < width; j += 2 * L) {
-            FloatVector c00 = FloatVector.zero(FLOAT), c01 = c00, c10 = c00, c11 = c00;
-            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-            for (int d = 0; d < depth; d++) {
-                int at = bAt + d * width + j;
-                FloatVector b0 = FloatVector.fromArray(FLOAT, b, at);
-                FloatVector b1 = FloatVector.fromArray(FLOAT, b, at + L);
-                FloatVector x = FloatVector.broadcast(FLOAT, a[a0 + d]);
-                c00 = b0.fma(x, c00);
-                c01 = b1.fma(x, c01);
-                x = FloatVector.broadcast(FLOAT, a[a1 + d]);
-                c10 = b0.fma(x, c10);
-                c11 = b1.fma(x, c11);
-                x = FloatVector.broadcast(FLOAT, a[a2 + d]);
-                c20 = b0.fma(x, c20);
-                c21 = b1.fma(x, c21);
-                x = FloatVector.broadcast(FLOAT, a[a3 + d]);
-                c30 = b0.fma(x, c30);
-                c31 = b1.fma(x, c31);
-            }
-            int o = outAt + j;
-            c00.intoArray(out, o);
-            c01.intoArray(out, o + L);
-            c10.intoArray(out, o + width);
-            c11.intoArray(out, o + width + L);
-            c20.intoArray(out, o + 2 * width);
-            c21.intoArray(out, o + 2 * width + L);
-            c30.intoArray(out, o + 3 * width);
-            c31.intoArray(out, o + 3 * width + L);
-        }
-    }
-
-    /**
      * For {@code count} (≤ {@link #BLOCK}) output rows r, {@code out[outAt + r·width + e] = Σ_t coef(r, t) ·
      * rows[rowsAt + t·width + e]} with {@code coef(r, t) = coef[coefAt + r·coefRowStep + t·coefStep]}, e below
-     * width (a multiple of {@link #PAD}): weighted sums of {@code terms} rows. Blocked, and all four rows written,
-     * as in {@link #rowsTimesMatrix}.
+     * width (a multiple of {@link #PAD}): weighted sums of {@code terms} rows, i.e. a block of a matrix product
+     * (every product here: scores = Q·Kᵀ with coef the rows of Q and rows those of Kᵀ, P·V, dS·K, and with
+     * coefStep = the row length, the transposed dSᵀ·Q and Pᵀ·dO). Four output rows by two vectors at a time:
+     * 8 accumulators, so that each loaded vector serves four rows and eight FMA chains are in flight. All four
+     * rows of out are written: a block of fewer rows repeats its last row's coefficients into the rows past it.
      */
     private static void combineRows(float[] coef, int coefAt, int coefRowStep, int coefStep, int count, int terms,
                                     float[] rows, int rowsAt, int width, float[] out, int outAt) {
