@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorOperators;
  *
  * <p>Each (batch, head) pair is one work item. Its keys and values are first copied into per-thread buffers
  * laid out for vector loops (Kᵀ as D rows of Lk, V as Lk rows of Dv, each row padded to whole vectors), then
- * every query row runs scores → mask → softmax → weighted sum of values while its Lk scores sit in one
- * buffer. With the shapes of a ViT or MiniLM (Lk ≤ a few hundred, D = 32 or 64) an item's buffers are
+ * every query row runs scores → mask → e^(score − max) → weighted sum of values → division by the sum of
+ * the exponentials, while its Lk scores sit in one buffer. With the shapes of a ViT or MiniLM (Lk ≤ a few hundred, D = 32 or 64) an item's buffers are
  * tens of KiB and stay in L1, and the only Lq × Lk array that reaches memory is the probabilities the
  * backward needs. Every item is computed by one thread in a fixed order, so results do not depend on the
  * thread count.
@@ -45,8 +45,7 @@ final class CpuAttention {
 
         /** Offset of item {@code item}'s first element in t (a [B, H, …] tensor). */
         static int itemOffset(Tensor t, int item, int heads) {
-            int[] s = t.strides();
-            return t.offset() + item / heads * s[0] + item % heads * s[1];
+            return t.offset() + item / heads * t.stride(0) + item % heads * t.stride(1);
         }
     }
 
@@ -57,13 +56,15 @@ final class CpuAttention {
         int keysT = 0, values = keysT + sh.d * lkPad, queries = values + sh.lk * dvPad;
         int scores = queries + sh.lq * dPad, rows = scores + BLOCK * lkPad;
         int floats = rows + BLOCK * dvPad;
+        int[] keyRows = rowOffsets(k, sh.lk);
         parallel.forRange(sh.items(), 1, (first, last) -> {
             float[] w = workspace(floats);
+            float[] inverseSums = new float[BLOCK];
             for (int item = first; item < last; item++) {
                 // Kᵀ, V and scale·Q of this item, padded with zeros to whole vectors.
-                pack(k, item, sh.heads, sh.lk, sh.d, true, 1f, w, keysT, lkPad);
-                pack(v, item, sh.heads, sh.lk, sh.dv, false, 1f, w, values, dvPad);
-                pack(q, item, sh.heads, sh.lq, sh.d, false, scale, w, queries, dPad);
+                packTransposed(k, item, sh.heads, sh.lk, sh.d, keyRows, w, keysT, lkPad);
+                pack(v, item, sh.heads, sh.lk, sh.dv, 1f, w, values, dvPad);
+                pack(q, item, sh.heads, sh.lq, sh.d, scale, w, queries, dPad);
                 int probsAt = probs == null ? 0 : probs.offset() + item * sh.lq * sh.lk;
                 for (int i0 = 0; i0 < sh.lq; i0 += BLOCK) {
                     int count = Math.min(BLOCK, sh.lq - i0);
@@ -72,14 +73,15 @@ final class CpuAttention {
                         int at = scores + r * lkPad;
                         addMaskRow(mask, item, sh.heads, i0 + r, sh.lk, w, at);
                         Arrays.fill(w, at + sh.lk, at + lkPad, Float.NEGATIVE_INFINITY);
-                        softmaxInPlace(w, at, lkPad);
+                        inverseSums[r] = exponentiate(w, at, lkPad);
                         if (probs != null) {
-                            System.arraycopy(w, at, probs.floatData(), probsAt + (i0 + r) * sh.lk, sh.lk);
+                            scaleInto(w, at, inverseSums[r], probs.floatData(), probsAt + (i0 + r) * sh.lk, sh.lk);
                         }
                     }
+                    // softmax(S)·V = (e^S·V) / Σ e^S: the rows are normalised once they are sums over V.
                     combineRows(w, scores, lkPad, 1, count, sh.lk, w, values, dvPad, w, rows);
                     for (int r = 0; r < count; r++) {
-                        unpackRow(w, rows + r * dvPad, 1f, out, item, sh.heads, i0 + r, sh.dv);
+                        unpackRow(w, rows + r * dvPad, inverseSums[r], out, item, sh.heads, i0 + r, sh.dv);
                     }
                 }
             }
@@ -94,13 +96,14 @@ final class CpuAttention {
         int gradOutRows = valuesT + sh.dv * lkPad, weights = gradOutRows + sh.lq * dvPad;
         int gradScores = weights + sh.lq * lkPad, rows = gradScores + roundUp(sh.lq, BLOCK) * lkPad;
         int floats = rows + BLOCK * Math.max(dPad, dvPad);
+        int[] valueRows = rowOffsets(v, sh.lk);
         parallel.forRange(sh.items(), 1, (first, last) -> {
             float[] w = workspace(floats);
             for (int item = first; item < last; item++) {
-                pack(k, item, sh.heads, sh.lk, sh.d, false, 1f, w, keys, dPad);
-                pack(q, item, sh.heads, sh.lq, sh.d, false, 1f, w, queries, dPad);
-                pack(v, item, sh.heads, sh.lk, sh.dv, true, 1f, w, valuesT, lkPad);
-                pack(gradOut, item, sh.heads, sh.lq, sh.dv, false, 1f, w, gradOutRows, dvPad);
+                pack(k, item, sh.heads, sh.lk, sh.d, 1f, w, keys, dPad);
+                pack(q, item, sh.heads, sh.lq, sh.d, 1f, w, queries, dPad);
+                packTransposed(v, item, sh.heads, sh.lk, sh.dv, valueRows, w, valuesT, lkPad);
+                pack(gradOut, item, sh.heads, sh.lq, sh.dv, 1f, w, gradOutRows, dvPad);
                 packProbabilities(probs, item, sh.lq, sh.lk, w, weights, lkPad);
                 for (int i0 = 0; i0 < sh.lq; i0 += BLOCK) {
                     int count = Math.min(BLOCK, sh.lq - i0);
@@ -133,35 +136,60 @@ final class CpuAttention {
 
     /**
      * Copies {@code factor} · item {@code item} of t ([B, H, rows, cols], any strides) into {@code w} at
-     * {@code at}: as rows of {@code stride} floats, or transposed (cols rows of {@code stride} floats) when
-     * {@code transpose}; the padding up to {@code stride} is zero. The source is read row after row.
+     * {@code at} as rows of {@code stride} floats; the padding up to {@code stride} is zero.
      */
-    private static void pack(Tensor t, int item, int heads, int rows, int cols, boolean transpose, float factor,
-                             float[] w, int at, int stride) {
+    private static void pack(Tensor t, int item, int heads, int rows, int cols, float factor, float[] w, int at,
+                             int stride) {
         float[] data = t.floatData();
-        int[] s = t.strides();
+        int rowStride = t.stride(2), columnStride = t.stride(3);
         int base = Shape.itemOffset(t, item, heads);
-        int lines = transpose ? cols : rows;
-        int length = transpose ? rows : cols;
-        for (int line = 0; line < lines; line++) {
-            Arrays.fill(w, at + line * stride + length, at + (line + 1) * stride, 0f);
-        }
-        // Destination steps: along a source row, and from one source row to the next.
-        int alongRow = transpose ? stride : 1;
-        int nextRow = transpose ? 1 : stride;
         for (int r = 0; r < rows; r++) {
-            int from = base + r * s[2];
-            int to = at + r * nextRow;
-            if (s[3] == 1 && alongRow == 1) {
-                for (int c = 0; c < cols; c++) {
-                    w[to + c] = factor * data[from + c];
-                }
+            int from = base + r * rowStride;
+            int to = at + r * stride;
+            if (columnStride == 1) {
+                scaleInto(data, from, factor, w, to, cols);
             } else {
                 for (int c = 0; c < cols; c++) {
-                    w[to + c * alongRow] = factor * data[from + c * s[3]];
+                    w[to + c] = factor * data[from + c * columnStride];
                 }
             }
+            Arrays.fill(w, to + cols, to + stride, 0f);
         }
+    }
+
+    /**
+     * Copies item {@code item} of t ([B, H, rows, cols], any strides) transposed into {@code w} at {@code at}:
+     * cols rows of {@code stride} floats, zero-padded. Each destination row is gathered L source rows at a
+     * time, at the offsets {@code rowOffsets} (from {@link #rowOffsets}), and stored as whole vectors (a scalar
+     * transpose, writing one value per destination row in turn, took about 5 % of a ViT training step).
+     */
+    private static void packTransposed(Tensor t, int item, int heads, int rows, int cols, int[] rowOffsets,
+                                       float[] w, int at, int stride) {
+        float[] data = t.floatData();
+        int column = t.stride(3);
+        int base = Shape.itemOffset(t, item, heads);
+        int vectorRows = roundUp(rows, L);
+        for (int c = 0; c < cols; c++) {
+            int from = base + c * column;
+            int to = at + c * stride;
+            for (int r = 0; r < rows; r += L) {
+                FloatVector.fromArray(FLOAT, data, from, rowOffsets, r, FLOAT.indexInRange(r, rows))
+                        .intoArray(w, to + r);
+            }
+            Arrays.fill(w, to + vectorRows, to + stride, 0f);
+        }
+    }
+
+    /**
+     * The offsets of t's rows (dimension 2) from its row 0, for {@link #packTransposed}'s gathers, padded with
+     * zeros to whole vectors (a gather checks every lane's index, masked or not).
+     */
+    private static int[] rowOffsets(Tensor t, int rows) {
+        int[] offsets = new int[roundUp(rows, L)];
+        for (int r = 0; r < rows; r++) {
+            offsets[r] = r * t.stride(2);
+        }
+        return offsets;
     }
 
     private static void packProbabilities(Tensor probs, int item, int lq, int lk, float[] w, int at, int stride) {
@@ -175,15 +203,13 @@ final class CpuAttention {
     /** Row {@code row} of item {@code item} of t ([B, H, rows, width], any strides) = scale · w[at …]. */
     private static void unpackRow(float[] w, int at, float scale, Tensor t, int item, int heads, int row, int width) {
         float[] data = t.floatData();
-        int[] s = t.strides();
-        int to = Shape.itemOffset(t, item, heads) + row * s[2];
-        if (s[3] == 1) {
-            for (int e = 0; e < width; e++) {
-                data[to + e] = scale * w[at + e];
-            }
+        int step = t.stride(3);
+        int to = Shape.itemOffset(t, item, heads) + row * t.stride(2);
+        if (step == 1) {
+            scaleInto(w, at, scale, data, to, width);
         } else {
             for (int e = 0; e < width; e++) {
-                data[to + e * s[3]] = scale * w[at + e];
+                data[to + e * step] = scale * w[at + e];
             }
         }
     }
@@ -194,10 +220,10 @@ final class CpuAttention {
             return;
         }
         float[] data = mask.floatData();
-        int[] s = mask.strides();
-        int at = Shape.itemOffset(mask, item, heads) + i * s[2];
+        int step = mask.stride(3);
+        int at = Shape.itemOffset(mask, item, heads) + i * mask.stride(2);
         for (int j = 0; j < lk; j++) {
-            w[scores + j] += data[at + j * s[3]];
+            w[scores + j] += data[at + j * step];
         }
     }
 
@@ -248,10 +274,11 @@ final class CpuAttention {
     }
 
     /**
-     * Softmax of w[at … at + width) in place (width whole vectors): e^(x − max) / Σ e^(x − max). Lanes at −∞
-     * (masked keys, padding) come out 0; a row that is −∞ everywhere comes out NaN, as in PyTorch.
+     * The numerators of a softmax over w[at … at + width) (width whole vectors), in place: e^(x − max). Returns
+     * 1 / Σ e^(x − max), the factor that turns them into the softmax. Lanes at −∞ (masked keys, padding) come
+     * out 0; a row that is −∞ everywhere comes out NaN, as in PyTorch.
      */
-    private static void softmaxInPlace(float[] w, int at, int width) {
+    private static float exponentiate(float[] w, int at, int width) {
         FloatVector max = FloatVector.broadcast(FLOAT, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < width; j += L) {
             max = max.max(FloatVector.fromArray(FLOAT, w, at + j));
@@ -263,9 +290,17 @@ final class CpuAttention {
             e.intoArray(w, at + j);
             sum = sum.add(e);
         }
-        FloatVector inverse = FloatVector.broadcast(FLOAT, 1f / Simd.sum(sum));
-        for (int j = 0; j < width; j += L) {
-            FloatVector.fromArray(FLOAT, w, at + j).mul(inverse).intoArray(w, at + j);
+        return 1f / Simd.sum(sum);
+    }
+
+    /** {@code to[toAt + i] = factor · from[fromAt + i]} for i below length: whole vectors, then the rest. */
+    private static void scaleInto(float[] from, int fromAt, float factor, float[] to, int toAt, int length) {
+        int i = 0;
+        for (int bound = FLOAT.loopBound(length); i < bound; i += L) {
+            FloatVector.fromArray(FLOAT, from, fromAt + i).mul(factor).intoArray(to, toAt + i);
+        }
+        for (; i < length; i++) {
+            to[toAt + i] = factor * from[fromAt + i];
         }
     }
 
