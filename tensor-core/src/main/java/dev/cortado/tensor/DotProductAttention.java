@@ -50,15 +50,30 @@ public final class DotProductAttention {
     public static Gradients backward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor gradOut, float scale) {
         checkOperands(q, k, v);
         int b = q.size(0), h = q.size(1), lq = q.size(2), lk = k.size(2);
+        Gradients grads = new Gradients(headsInterleaved(b, h, lq, q.size(3)), headsInterleaved(b, h, lk, k.size(3)),
+                headsInterleaved(b, h, lk, v.size(3)));
+        backwardInto(q, k, v, probs, gradOut, scale, grads);
+        return grads;
+    }
+
+    /**
+     * The backward, written into {@code into}: three float32 tensors shaped as Q, K and V, of any strides (for
+     * instance the head views of one packed {@code [B, L, 3·H·d]} gradient). Every element is overwritten.
+     */
+    public static void backwardInto(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor gradOut, float scale,
+                                    Gradients into) {
+        checkOperands(q, k, v);
+        int b = q.size(0), h = q.size(1), lq = q.size(2), lk = k.size(2);
         requireShape("probabilities", probs, b, h, lq, lk);
         requireShape("output gradient", gradOut, b, h, lq, v.size(3));
-        probs.requireDType("attention backward", DType.FLOAT32);
-        gradOut.requireDType("attention backward", DType.FLOAT32);
-        Tensor gradQ = headsInterleaved(b, h, lq, q.size(3));
-        Tensor gradK = headsInterleaved(b, h, lk, k.size(3));
-        Tensor gradV = headsInterleaved(b, h, lk, v.size(3));
-        Backends.current().attentionBackward(q, k, v, probs.contiguous(), gradOut, scale, gradQ, gradK, gradV);
-        return new Gradients(gradQ, gradK, gradV);
+        requireShape("query gradient", into.query(), q.shape());
+        requireShape("key gradient", into.key(), k.shape());
+        requireShape("value gradient", into.value(), v.shape());
+        for (Tensor t : new Tensor[] {probs, gradOut, into.query(), into.key(), into.value()}) {
+            t.requireDType("attention backward", DType.FLOAT32);
+        }
+        Backends.current().attentionBackward(q, k, v, probs.contiguous(), gradOut, scale, into.query(), into.key(),
+                into.value());
     }
 
     /** A zero {@code [B, H, L, d]} tensor over {@code [B, L, H, d]} storage. */

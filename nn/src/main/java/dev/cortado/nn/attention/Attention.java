@@ -2,6 +2,7 @@ package dev.cortado.nn.attention;
 
 import dev.cortado.autograd.AttentionOps;
 import dev.cortado.autograd.DropoutOps;
+import dev.cortado.autograd.JoinOps;
 import dev.cortado.autograd.LinalgOps;
 import dev.cortado.autograd.MathOps;
 import dev.cortado.autograd.ShapeOps;
@@ -10,6 +11,8 @@ import dev.cortado.autograd.Variable;
 import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.Tensor;
+
+import java.util.List;
 
 /**
  * The stateless maths of attention, shared by every attention module: scaled dot-product attention and the
@@ -61,6 +64,22 @@ public final class Attention {
         }
         float scale = (float) (1 / Math.sqrt(q.size(3)));
         return AttentionOps.scaledDotProduct(q, k, v, combined(masks), scale);
+    }
+
+    /**
+     * {@link #attend} for self-attention whose Q, K and V come packed side by side in one projection
+     * {@code qkv [B, L, 3·H·d]} (as {@code nn.MultiheadAttention}'s {@code in_proj} makes them); returns the
+     * {@code [B, H, L, d]} heads. With no dropout this is the fused op {@link AttentionOps#selfAttention}, whose
+     * backward writes one packed gradient; otherwise qkv is chunked and goes through {@link #attend}.
+     */
+    public static Variable attendPacked(Variable qkv, int heads, float dropoutP, long seed, Tensor... masks) {
+        if (dropoutP > 0) {
+            List<Variable> parts = JoinOps.chunk(qkv, 3, -1);
+            return attend(splitHeads(parts.get(0), heads), splitHeads(parts.get(1), heads),
+                    splitHeads(parts.get(2), heads), dropoutP, seed, masks);
+        }
+        float scale = (float) (1 / Math.sqrt(qkv.size(2) / 3 / heads));
+        return AttentionOps.selfAttention(qkv, heads, combined(masks), scale);
     }
 
     /** One mask with the effect of all of {@code masks} (nulls skipped): a BOOL mask alone, else their additive sum. */

@@ -13,8 +13,6 @@ import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Shapes;
 import dev.cortado.tensor.Tensor;
 
-import java.util.List;
-
 /**
  * Multi-head attention, as torch.nn.MultiheadAttention with {@code batch_first=True}: query
  * {@code [B, Lq, E]}, key {@code [B, Lk, kdim]}, value {@code [B, Lk, vdim]} → {@code [B, Lq, E]}, with
@@ -238,20 +236,37 @@ public class MultiHeadAttention extends Module {
         checkInput("key", key, batch, -1, kdim);
         int lk = key.size(1);
         checkInput("value", value, batch, lk, vdim);
-        Variable[] qkv = project(query, key, value);
         Tensor padding = keyPaddingMask(masks.keyPadding(), batch, lk);
         Tensor attnMask = attentionMask(masks.attention(), batch, lq, lk);
         boolean drop = isTraining() && dropout > 0;
         float p = drop ? dropout : 0;
         long seed = drop ? Init.derive(dropoutSeed, calls++) : 0;
-        Variable q = Attention.splitHeads(qkv[0], numHeads);
-        Variable k = Attention.splitHeads(qkv[1], numHeads);
-        Variable v = Attention.splitHeads(qkv[2], numHeads);
-        Attention.Result heads = withWeights
-                ? Attention.scaledDotProduct(q, k, v, p, seed, padding, attnMask)
-                : new Attention.Result(Attention.attend(q, k, v, p, seed, padding, attnMask), null);
+        Attention.Result heads;
+        if (!withWeights && isPackedSelfAttention(query, key, value)) {
+            heads = new Attention.Result(
+                    Attention.attendPacked(packedProjection(query), numHeads, p, seed, padding, attnMask), null);
+        } else {
+            Variable[] qkv = project(query, key, value);
+            Variable q = Attention.splitHeads(qkv[0], numHeads);
+            Variable k = Attention.splitHeads(qkv[1], numHeads);
+            Variable v = Attention.splitHeads(qkv[2], numHeads);
+            heads = withWeights
+                    ? Attention.scaledDotProduct(q, k, v, p, seed, padding, attnMask)
+                    : new Attention.Result(Attention.attend(q, k, v, p, seed, padding, attnMask), null);
+        }
         Variable out = outProj.forward(Attention.mergeHeads(heads.output()));
         return new Attention.Result(out, heads.weights());
+    }
+
+    /** Self-attention through the packed input projection: Q, K and V come out of one [3E, E] product. */
+    private boolean isPackedSelfAttention(Variable query, Variable key, Variable value) {
+        return layout != Layout.SEPARATE && inProjWeight != null && query == key && key == value;
+    }
+
+    /** The packed projection {@code [B, L, 3E]} of self-attention (plus the adapter's branch). */
+    private Variable packedProjection(Variable x) {
+        Variable qkv = LinalgOps.linear(x, inProjWeight, inProjBias);
+        return inProjLora == null ? qkv : inProjLora.addTo(qkv, x);
     }
 
     /** Q, K, V, each {@code [B, L, E]}. */
@@ -259,15 +274,9 @@ public class MultiHeadAttention extends Module {
         if (layout == Layout.SEPARATE) {
             return new Variable[] {qProj.forward(query), kProj.forward(key), vProj.forward(value)};
         }
-        if (inProjWeight != null && query == key && key == value) {
-            // Self-attention: one [3E, E] product (plus the adapter's [.., 3E] branch), then three views of its
-            // last dim.
-            Variable qkv = LinalgOps.linear(query, inProjWeight, inProjBias);
-            if (inProjLora != null) {
-                qkv = inProjLora.addTo(qkv, query);
-            }
-            List<Variable> parts = JoinOps.chunk(qkv, 3, -1);
-            return parts.toArray(Variable[]::new);
+        if (isPackedSelfAttention(query, key, value)) {
+            // One [3E, E] product, then three views of its last dim.
+            return JoinOps.chunk(packedProjection(query), 3, -1).toArray(Variable[]::new);
         }
         Variable[] inputs = {query, key, value};
         Variable[] out = new Variable[3];
