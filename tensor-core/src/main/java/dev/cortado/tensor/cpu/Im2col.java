@@ -18,19 +18,17 @@ final class Im2col {
     }
 
     /**
-     * Fills {@code channelCount·taps} rows of {@code p1 - p0} values of {@code col}, row r from
-     * {@code col[colOffset + r·colRowStride]} on, from the input channels starting at {@code x[base]}, with
-     * the channel, row and column strides of the input view.
+     * Fills {@code col} (row-major, {@code channelCount·taps} rows of {@code p1 - p0} values) from the
+     * input channels starting at {@code x[base]}, with the channel, row and column strides of the input view.
      */
     static void gather(ConvShape s, float[] x, int base, int strideC, int strideH, int strideW,
-                       int channelCount, int p0, int p1, float[] col, int colOffset, int colRowStride) {
+                       int channelCount, int p0, int p1, float[] col) {
         Conv2dParams p = s.params();
         int outW = s.outW();
-        int row = 0;
+        int dst = 0;
         for (int c = 0; c < channelCount; c++) {
             for (int kh = 0; kh < s.kernelH(); kh++) {
-                for (int kw = 0; kw < s.kernelW(); kw++, row++) {
-                    int dst = colOffset + row * colRowStride;
+                for (int kw = 0; kw < s.kernelW(); kw++) {
                     int shiftW = kw * p.dilationW() - p.padW();
                     int firstOw = firstInside(shiftW, p.strideW());
                     int endOw = endInside(shiftW, p.strideW(), s.width(), outW);
@@ -63,19 +61,17 @@ final class Im2col {
     }
 
     /**
-     * The adjoint of {@link #gather}: adds every value of {@code col} (laid out as gather writes it with the
-     * same offset and row stride) into the input position it was read from, in the dense planes
-     * {@code dx[base + c·height·width + h·width + w]}; values that came from the padding are dropped.
+     * The adjoint of {@link #gather}: adds every value of {@code col} (laid out as gather writes it) into the
+     * input position it was read from, in the dense planes {@code dx[base + c·height·width + h·width + w]};
+     * values that came from the padding are dropped.
      */
-    static void scatterAdd(ConvShape s, float[] col, int colOffset, int colRowStride, int channelCount, int p0,
-                           int p1, float[] dx, int base) {
+    static void scatterAdd(ConvShape s, float[] col, int channelCount, int p0, int p1, float[] dx, int base) {
         Conv2dParams p = s.params();
         int outW = s.outW();
-        int row = 0;
+        int src = 0;
         for (int c = 0; c < channelCount; c++) {
             for (int kh = 0; kh < s.kernelH(); kh++) {
-                for (int kw = 0; kw < s.kernelW(); kw++, row++) {
-                    int src = colOffset + row * colRowStride;
+                for (int kw = 0; kw < s.kernelW(); kw++) {
                     int shiftW = kw * p.dilationW() - p.padW();
                     int firstOw = firstInside(shiftW, p.strideW());
                     int endOw = endInside(shiftW, p.strideW(), s.width(), outW);
