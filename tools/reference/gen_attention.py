@@ -10,7 +10,9 @@ Writes (under nn/src/test/resources/fixtures/):
                   ReLU and pre-norm GELU ("encoder_layer").
   decoder.json    nn.TransformerDecoderLayer with a causal target mask ("decoder_layer").
   vit.json        a ViT built from nn.Conv2d + nn.TransformerEncoder (pre-norm, GELU) + nn.LayerNorm + nn.Linear
-                  with Cortado's key names ("vit").
+                  with Cortado's key names ("vit"), with the patch stem and with the convolutional stem
+                  (Xiao et al. 2021: 3x3 stride-2 nn.Conv2d without bias + nn.BatchNorm2d + nn.ReLU, then a 1x1 nn.Conv2d;
+                  batch statistics, as in training mode).
 Every case: inputs "param.<state-dict key>" (the weights), the module inputs, masks and the upstream
 gradient "g" of the output "y"; outputs "y", optionally "weights", "grad.<input>" and "grad.param.<key>"
 (from y.backward(g)). args: the module's configuration. Dropout is 0 and the modules are in training mode.
@@ -111,15 +113,30 @@ def decoder_layer_cases():
               {"d_model": d, "nhead": h, "dim_feedforward": ff, "norm_first": False, "activation": "relu"})
 
 
+def conv_stem(image, channels, patch, width):
+    """VisionTransformer.Stem.CONV: stride-2 3x3 convolutions (no bias) until the side is image // patch, channels doubling
+    up to width // 2, each followed by batch norm and ReLU; then a 1x1 convolution to width."""
+    side, count = image, 0
+    while side > image // patch:
+        side, count = (side + 1) // 2, count + 1
+    layers, inputs = [], channels
+    for i in range(1, count + 1):
+        out = max(1, (width // 2) >> (count - i))
+        layers += [nn.Conv2d(inputs, out, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(out), nn.ReLU()]
+        inputs = out
+    return nn.Sequential(*layers, nn.Conv2d(inputs, width, 1))
+
+
 class ViT(nn.Module):
     """The reference of dev.cortado.nn.transformer.VisionTransformer, key for key."""
 
-    def __init__(self, image, channels, patch, width, depth, heads, mlp, classes):
+    def __init__(self, image, channels, patch, width, depth, heads, mlp, classes, stem="patch"):
         super().__init__()
         tokens = (image // patch) ** 2 + 1
         self.class_token = nn.Parameter(torch.zeros(1, 1, width))
         self.pos_embedding = nn.Parameter(torch.zeros(1, tokens, width))
-        self.patch_embed = nn.Conv2d(channels, width, patch, stride=patch)
+        self.patch_embed = conv_stem(image, channels, patch, width) if stem == "conv" else \
+            nn.Conv2d(channels, width, patch, stride=patch)
         layer = nn.TransformerEncoderLayer(width, heads, mlp, dropout=0.0, activation="gelu", batch_first=True,
                                            norm_first=True)
         self.encoder = nn.TransformerEncoder(layer, depth, enable_nested_tensor=False)
@@ -143,6 +160,10 @@ def vit_cases():
     randomise(vit)
     yield run(vit, "vit 8x8x2, patch 4, width 8, depth 2", "vit", {"images": grid(2, 2, 8, 8)},
               lambda images: vit(images), config)
+    vit = ViT(*config.values(), stem="conv")
+    randomise(vit)
+    yield run(vit, "vit 8x8x2, convolutional stem to 2x2, width 8, depth 2", "vit", {"images": grid(3, 2, 8, 8)},
+              lambda images: vit(images), dict(config, stem="conv"))
 
 
 if __name__ == "__main__":

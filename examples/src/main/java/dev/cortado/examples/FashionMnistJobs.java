@@ -124,12 +124,13 @@ final class FashionMnistJobs {
      * 4 layers of 4 heads, MLP 256, no dropout; about 0.56 M parameters.
      */
     static VisionTransformer.Config vitConfig(int classes, long seed) {
-        return vitConfig(classes, 7, 128, seed);
+        return vitConfig(classes, 7, 128, VisionTransformer.Stem.PATCH, seed);
     }
 
-    /** The same ViT shape (4 layers of 4 heads, MLP twice the width) with another patch size and width. */
-    static VisionTransformer.Config vitConfig(int classes, int patch, int width, long seed) {
-        return new VisionTransformer.Config(28, 1, patch, width, 4, 4, 2 * width, classes, 0f, seed);
+    /** The same ViT shape (4 layers of 4 heads, MLP twice the width) with another patch size, width and stem. */
+    static VisionTransformer.Config vitConfig(int classes, int patch, int width, VisionTransformer.Stem stem,
+                                              long seed) {
+        return new VisionTransformer.Config(28, 1, patch, width, 4, 4, 2 * width, classes, 0f, seed, stem);
     }
 
     /**

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code cortado finetune-clip}, the main job: CLIP-style contrastive fine-tuning on Fashion-MNIST with captions
- * built from the class names. Image tower: a ViT for 28×28 images trained here; text tower: the pretrained
+ * built from the class names. Image tower: a ViT for 28×28 images trained here (with the convolutional stem by
+ * default, {@code --stem patch} for the plain patch embedding); text tower: the pretrained
  * all-MiniLM-L6-v2 (imported from its ONNX weights), frozen, or adapted with LoRA ({@code --lora}).
  *
  * <p>Each class c has the captions "a photo of a {name}." and the other {@link ZeroShotClassifier#TEMPLATES};
@@ -73,6 +74,8 @@ final class FinetuneClip {
                 .option("weight-decay", "0.05", "AdamW weight decay (not on biases, norms, embeddings)")
                 .option("patch", "7", "image tower patch size (a divisor of 28)")
                 .option("width", "128", "image tower width (4 layers of 4 heads, MLP twice as wide)")
+                .option("stem", "conv", "image tower stem: conv (3x3 stride-2 convolutions with batch norm, Xiao et al."
+                        + " 2021) or patch (one linear map per patch)")
                 .option("holdout", "0", "leave the last K classes out of training and report their zero-shot accuracy")
                 .option("train-limit", "0", "use only the first N training images (0: all)")
                 .option("test-limit", "0", "evaluate on the first N test images (0: all)")
@@ -91,7 +94,8 @@ final class FinetuneClip {
                 (options, log) -> JSON.valueToTree(train(Settings.from(options))));
     }
 
-    record Settings(int epochs, int batchSize, double lr, double weightDecay, int patch, int width, long seed,
+    record Settings(int epochs, int batchSize, double lr, double weightDecay, int patch, int width,
+                    VisionTransformer.Stem stem, long seed,
                     Path out, int holdout,
                     int trainLimit, int testLimit, Path init, boolean lora, boolean resume, CommandLine options) {
         static Settings from(CommandLine c) {
@@ -100,9 +104,18 @@ final class FinetuneClip {
                 throw new IllegalArgumentException("--holdout must leave at least 2 training classes, got " + holdout);
             }
             return new Settings(c.integer("epochs", 1), c.integer("batch-size", 2), c.number("lr", 0),
-                    c.number("weight-decay", 0), c.integer("patch", 1), c.integer("width", 4), c.longValue("seed"), c.path("out"), holdout,
+                    c.number("weight-decay", 0), c.integer("patch", 1), c.integer("width", 4), stem(c.string("stem")),
+                    c.longValue("seed"), c.path("out"), holdout,
                     c.integer("train-limit", 0), c.integer("test-limit", 0), c.has("init") ? c.path("init") : null,
                     c.flag("lora"), c.flag("resume"), c);
+        }
+
+        private static VisionTransformer.Stem stem(String name) {
+            return switch (name) {
+                case "conv" -> VisionTransformer.Stem.CONV;
+                case "patch" -> VisionTransformer.Stem.PATCH;
+                default -> throw new IllegalArgumentException("--stem must be conv or patch, got '" + name + "'");
+            };
         }
 
         int trainedClasses() {
@@ -117,7 +130,7 @@ final class FinetuneClip {
         UInt8ImageDataset test = limit(splits.test(), s.testLimit());
         int[] trainIndices = train.indicesOfClasses(range(s.trainedClasses()));
 
-        ClipModel clip = new ClipModel(new VisionTransformer(FashionMnistJobs.vitConfig(10, s.patch(), s.width(), s.seed())),
+        ClipModel clip = new ClipModel(new VisionTransformer(FashionMnistJobs.vitConfig(10, s.patch(), s.width(), s.stem(), s.seed())),
                 BertTextEncoder.miniLm(), 128, s.seed());
         if (s.init() != null) {
             clip.loadStateDict(CheckpointStore.read(CheckpointStore.resolve(s.init())).weights(), true);
@@ -130,6 +143,7 @@ final class FinetuneClip {
         result.put("data", s.options().has("data") ? s.options().string("data") : "bundled subset");
         result.put("train_images", trainIndices.length);
         result.put("test_images", test.size());
+        result.put("stem", s.stem().name().toLowerCase(java.util.Locale.ROOT));
         result.put("lora", s.lora());
         result.put("trainable_share", (double) clip.trainableParameterCount() / clip.parameterCount());
         result.put("trainable_parameters", clip.trainableParameterCount());

@@ -42,6 +42,7 @@ class FinetuneClipTest {
         double after = result.get("accuracy_after").asDouble();
         assertTrue(after > 0.3 && after > before + 0.1, "accuracy " + before + " -> " + after);
         assertTrue(result.get("recall_at_5_after").asDouble() >= result.get("recall_at_1_after").asDouble());
+        assertEquals("conv", result.get("stem").asText(), "the convolutional stem by default");
         double share = result.get("trainable_share").asDouble();
         assertTrue(share > 0 && share < 0.1, "the frozen MiniLM dominates the parameter count: " + share);
         assertEquals(result, new ObjectMapper().readTree(Files.readString(out.resolve("result.json"))));
@@ -68,6 +69,9 @@ class FinetuneClipTest {
         JobAssertions.assertMissingDataIsExitTwo(FinetuneClip::run, dir.resolve("no-such-dir"));
         JobAssertions.assertBadOptionIsExitTwo(FinetuneClip::run, "finetune-clip");
         assertEquals(2, JobAssertions.run(FinetuneClip::run, "--holdout", "9").code());
+        JobAssertions.Outcome badStem = JobAssertions.run(FinetuneClip::run, "--stem", "resnet");
+        assertEquals(2, badStem.code());
+        assertTrue(badStem.err().contains("--stem must be conv or patch, got 'resnet'"), badStem.err());
         JobAssertions.Outcome help = JobAssertions.run(FinetuneClip::run, "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--holdout") && help.out().contains("--lora"), help.out());

@@ -69,6 +69,9 @@ class ConvolutionEquivalenceTest {
                 square("kernel over a 2x2 input", 1, 2, 2, 3, 3, 1, 1, 1, 1),
                 square("5x5 on one pixel", 2, 2, 1, 3, 5, 1, 2, 1, 1),
                 square("stride 3 leaves a margin", 2, 2, 10, 3, 2, 3, 0, 1, 1),
+                // Batches of small planes (a ViT's convolutional stem): more items than threads.
+                square("batch 24, 3x3 stride 2 on 7x7", 24, 6, 7, 10, 3, 2, 1, 1, 1),
+                square("batch 19, 1x1 pointwise groups 2 on 4x4", 19, 6, 4, 8, 1, 1, 0, 1, 2),
                 // Enough rows per channel chunk that the input gradient walks several position tiles.
                 square("64 channels 90x90", 1, 64, 90, 2, 3, 1, 1, 1, 1));
     }

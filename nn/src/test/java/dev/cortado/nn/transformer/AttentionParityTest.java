@@ -11,6 +11,8 @@ import dev.cortado.tensor.Fixtures;
 import dev.cortado.tensor.Joining;
 import dev.cortado.tensor.Tensor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,12 +142,19 @@ class AttentionParityTest {
         ParityFixture.assertParameterGradients(layer, c);
     }
 
-    @Test
-    void visionTransformer() {
-        Fixtures.Case c = Fixtures.load("vit.json").get(0);
+    /** The patch stem, and the convolutional stem (its batch norms on batch statistics, as in training). */
+    static List<Fixtures.Case> vitCases() {
+        return Fixtures.load("vit.json");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vitCases")
+    void visionTransformer(Fixtures.Case c) {
+        VisionTransformer.Stem stem = c.args().has("stem") ? VisionTransformer.Stem.valueOf(
+                c.args().get("stem").asText().toUpperCase()) : VisionTransformer.Stem.PATCH;
         VisionTransformer vit = new VisionTransformer(new VisionTransformer.Config(c.intArg("image_size"),
                 c.intArg("channels"), c.intArg("patch_size"), c.intArg("width"), c.intArg("depth"), c.intArg("heads"),
-                c.intArg("mlp_dim"), c.intArg("num_classes"), 0f, 1));
+                c.intArg("mlp_dim"), c.intArg("num_classes"), 0f, 1, stem));
         ParityFixture.load(vit, c);
         Variable images = Variable.parameter(c.input("images"));
         Variable y = vit.forward(images);
