@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -130,8 +131,8 @@ final class FinetuneClip {
         UInt8ImageDataset test = limit(splits.test(), s.testLimit());
         int[] trainIndices = train.indicesOfClasses(range(s.trainedClasses()));
 
-        ClipModel clip = new ClipModel(new VisionTransformer(FashionMnistJobs.vitConfig(10, s.patch(), s.width(), s.stem(), s.seed())),
-                BertTextEncoder.miniLm(), 128, s.seed());
+        var vision = new VisionTransformer(FashionMnistJobs.vitConfig(10, s.patch(), s.width(), s.stem(), s.seed()));
+        ClipModel clip = new ClipModel(vision, BertTextEncoder.miniLm(), 128, s.seed());
         if (s.init() != null) {
             clip.loadStateDict(CheckpointStore.read(CheckpointStore.resolve(s.init())).weights(), true);
         }
@@ -143,7 +144,7 @@ final class FinetuneClip {
         result.put("data", s.options().has("data") ? s.options().string("data") : "bundled subset");
         result.put("train_images", trainIndices.length);
         result.put("test_images", test.size());
-        result.put("stem", s.stem().name().toLowerCase(java.util.Locale.ROOT));
+        result.put("stem", s.stem().name().toLowerCase(Locale.ROOT));
         result.put("lora", s.lora());
         result.put("trainable_share", (double) clip.trainableParameterCount() / clip.parameterCount());
         result.put("trainable_parameters", clip.trainableParameterCount());

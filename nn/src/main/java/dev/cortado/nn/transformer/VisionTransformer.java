@@ -32,9 +32,9 @@ import java.util.Objects;
  * </ol>
  * Keys: {@code class_token [1, 1, width]}, {@code pos_embedding [1, N + 1, width]}, {@code patch_embed.*}
  * (the stem: {@code weight}, {@code bias} for the patch stem; {@code 0.*}, {@code 1.*}, … as a
- * {@link Sequential} for the convolutional one), {@code encoder.layers.N.*}, {@code norm.*}, {@code head.*}. The class token starts at 0 and the positional
- * embedding at N(0, 0.02²), as in torchvision. {@link #replaceHead} puts a new task head on the pretrained
- * backbone.
+ * {@link Sequential} for the convolutional one), {@code encoder.layers.N.*}, {@code norm.*}, {@code head.*}.
+ * The class token starts at 0 and the positional embedding at N(0, 0.02²), as in torchvision.
+ * {@link #replaceHead} puts a new task head on the pretrained backbone.
  * <pre>{@code
  * var vit = new VisionTransformer(new VisionTransformer.Config(28, 1, 4, 128, 4, 4, 256, 10, 0.1f, 42));
  * Variable logits = vit.forward(images);   // [B, 10]
@@ -48,9 +48,9 @@ public class VisionTransformer extends Module {
         PATCH,
         /**
          * Xiao et al. 2021, "Early Convolutions Help Transformers See Better": 3×3 convolutions of stride 2
-         * and padding 1, without bias (each halves the side, rounding up: 28 → 14 → 7 → 4), each followed by BatchNorm2d
-         * and ReLU, as many as reach the patch stem's grid, their channels doubling up to width / 2; then a
-         * 1×1 convolution to width. Overlapping receptive fields give the tokens local features, which
+         * and padding 1, without bias (each halves the side, rounding up: 28 → 14 → 7 → 4), each followed by
+         * BatchNorm2d and ReLU, as many as reach the patch stem's grid, their channels doubling up to width / 2;
+         * then a 1×1 convolution to width. Overlapping receptive fields give the tokens local features, which
          * helps most when training from scratch on little data or few epochs.
          */
         CONV
@@ -81,13 +81,9 @@ public class VisionTransformer extends Module {
             this(imageSize, channels, patchSize, width, depth, heads, mlpDim, numClasses, dropout, seed, Stem.PATCH);
         }
 
-        public Config withStem(Stem newStem) {
-            return new Config(imageSize, channels, patchSize, width, depth, heads, mlpDim, numClasses, dropout, seed,
-                    newStem);
-        }
-
         public Config withNumClasses(int classes) {
-            return new Config(imageSize, channels, patchSize, width, depth, heads, mlpDim, classes, dropout, seed, stem);
+            return new Config(imageSize, channels, patchSize, width, depth, heads, mlpDim, classes, dropout, seed,
+                    stem);
         }
 
         /** Number of patches N = (imageSize / patchSize)². */
@@ -101,7 +97,7 @@ public class VisionTransformer extends Module {
                     .withActivation(LayerConfig.Activation.GELU).withNormFirst(true);
         }
 
-        /** The stride-2 convolutions that halve the image side (rounding up) to the grid side imageSize / patchSize. */
+        /** How many stride-2 convolutions halve the image side (rounding up) to the grid side imageSize / patchSize. */
         private static int stemConvolutions(int imageSize, int patchSize) {
             int grid = imageSize / patchSize;
             int side = imageSize;

@@ -2,6 +2,7 @@ package dev.cortado.nn.transformer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,8 +26,10 @@ class VisionTransformerStemTest {
     void halvesTheImageToThePatchGridWithChannelsDoublingToHalfTheWidth() {
         VisionTransformer vit = new VisionTransformer(MNIST_LIKE);
         Map<String, Tensor> state = vit.stateDict();
-        // 28 → 14 → 7 → 4: three 3×3 stride-2 convolutions (4, 8, 16 channels), each with a batch norm, then 1×1 to 32.
+        // 28 → 14 → 7 → 4: three 3×3 stride-2 convolutions (4, 8, 16 channels) without bias, each with a batch
+        // norm, then 1×1 to 32.
         assertArrayEquals(new int[] {4, 1, 3, 3}, state.get("patch_embed.0.weight").shape());
+        assertFalse(state.containsKey("patch_embed.0.bias"), "the batch norm after it has the shift");
         assertArrayEquals(new int[] {4}, state.get("patch_embed.1.running_mean").shape());
         assertArrayEquals(new int[] {8, 4, 3, 3}, state.get("patch_embed.3.weight").shape());
         assertArrayEquals(new int[] {16, 8, 3, 3}, state.get("patch_embed.6.weight").shape());
@@ -43,7 +46,8 @@ class VisionTransformerStemTest {
         assertTrue(e.getMessage().contains("never reaches the 6×6 grid of patch size 5"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Config(8, 1, 1, 8, 1, 2, 16, 3, 0f, 1, Stem.CONV),
                 "patch 1 leaves nothing to halve");
-        assertEquals(Stem.PATCH, new Config(30, 1, 5, 8, 1, 2, 16, 3, 0f, 1).stem(), "the patch stem takes any divisor");
+        assertEquals(Stem.PATCH, new Config(30, 1, 5, 8, 1, 2, 16, 3, 0f, 1).stem(),
+                "the patch stem takes any divisor");
     }
 
     @Test
