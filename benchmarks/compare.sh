@@ -18,6 +18,17 @@
 #           at batch x tokens = 1x16, 32x32, 1x128, 2 intra-op threads, against ONNX Runtime Java on the same
 #           ONNX file in the same JMH run. Lines: case=BxL cortado_ms=T onnxruntime_ms=T ratio=R;
 #           headline: 32x32 (ratio = Cortado time / ONNX Runtime time; lower is better)
+#
+# The tornado-* cases run on the TornadoVM device (TORNADOVM_HOME names the SDK; the benchmarks are built with
+# -Ptornado) and take PyTorch with CUDA from the python3 on PATH when it has one (else its columns say n/a):
+#   tornado-sgemm  square float32 C = A·B, n = 1024, 2048, 4096: Cortado's device kernel with the operands already
+#           on the device, and the tornado backend's matmul of host tensors (copies in and out included), against
+#           cuBLAS through PyTorch the same two ways (full float32, no TF32). Lines: n=N cortado_kernel_gflops=G
+#           cortado_host_gflops=G cublas_gflops=G cublas_host_gflops=G; headline n = 4096
+#           (ratio = cuBLAS GFLOP/s / Cortado kernel GFLOP/s; lower is better)
+#   tornado-vit-step  the vit-step model's training step and evaluation forward on the tornado backend against the
+#           CPU backend with every core of this machine (and PyTorch on CUDA). Lines: case=C cpu_ms=T tornado_ms=T
+#           cuda_ms=T speedup=S (CPU time / tornado time); headline: step (ratio = tornado time / CPU time)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bin/find-java.sh"
@@ -34,7 +45,7 @@ compare_sgemm() {
     run_jmh "$json" 'SgemmBenchmark' -p "n=$joined" -p "threads=$threads"
     declare -A cortado_gflops pytorch_gflops
     while read -r n ms; do
-        cortado_gflops[$n]=$(awk -v n="$n" -v ms="$ms" 'BEGIN { printf "%.1f", 2 * n ^ 3 / (ms * 1e6) }')
+        cortado_gflops[$n]=$(gflops "$n" "$ms")
     done < <(jmh_medians "$json" n)
     rm -f "$json"
     while read -r n torch; do
@@ -113,6 +124,75 @@ PY
             "ratio=$(awk -v c="${cortado_ms[$shape]}" -v t="${ort_ms[$shape]}" 'BEGIN { printf "%.2f", c / t }')"
     done
     echo "ratio=$(awk -v c="${cortado_ms[32x32]}" -v t="${ort_ms[32x32]}" 'BEGIN { printf "%.2f", c / t }')"
+}
+
+# The python3 on PATH when its PyTorch sees a CUDA device, for the tornado-* references; empty otherwise.
+cuda_python() {
+    if python3 -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+        echo python3
+    fi
+}
+
+compare_tornado_sgemm() {
+    local sizes=(1024 2048 4096) headline=4096
+    local json python benchmark n ms line
+    json="$(mktemp --suffix=.json)"
+    trap 'rm -f "$json"' RETURN
+    ensure_tornado_benchmarks
+    local joined
+    joined="$(IFS=,; echo "${sizes[*]}")"
+    run_jmh "$json" 'TornadoSgemmKernelBenchmark|SgemmBenchmark' -p "n=$joined" -p backendName=tornado
+    declare -A kernel_gflops host_gflops cublas_gflops cublas_host_gflops
+    while read -r benchmark n ms; do
+        if [[ $benchmark == kernel ]]; then
+            kernel_gflops[$n]=$(gflops "$n" "$ms")
+        else
+            host_gflops[$n]=$(gflops "$n" "$ms")
+        fi
+    done < <(jmh_medians "$json" benchmark n)
+    python="$(cuda_python)"
+    if [[ -n $python ]]; then
+        while read -r line; do
+            n=$(field "$line" n)
+            cublas_gflops[$n]=$(field "$line" gflops)
+            cublas_host_gflops[$n]=$(field "$line" host_gflops)
+        done < <(cd "$ROOT/benchmarks/reference" && "$python" sgemm_torch.py --device cuda --sizes "${sizes[@]}")
+    else
+        echo "compare.sh: no PyTorch with a CUDA device on PATH; the cuBLAS columns are n/a" >&2
+    fi
+    for n in "${sizes[@]}"; do
+        echo "n=$n cortado_kernel_gflops=${kernel_gflops[$n]} cortado_host_gflops=${host_gflops[$n]}" \
+            "cublas_gflops=${cublas_gflops[$n]:-n/a} cublas_host_gflops=${cublas_host_gflops[$n]:-n/a}"
+    done
+    if [[ -n $python ]]; then
+        echo "ratio=$(awk -v t="${cublas_gflops[$headline]}" -v c="${kernel_gflops[$headline]}" 'BEGIN { printf "%.2f", t / c }')"
+    else
+        echo "ratio=n/a"
+    fi
+}
+
+compare_tornado_vit_step() {
+    local threads json python benchmark backend ms case
+    threads="$(nproc)"
+    json="$(mktemp --suffix=.json)"
+    trap 'rm -f "$json"' RETURN
+    ensure_tornado_benchmarks
+    run_jmh "$json" 'VitStepBenchmark' -p "threads=$threads" -p backendName=cpu,tornado
+    declare -A cpu_ms tornado_ms cuda_ms
+    while read -r benchmark backend ms; do
+        if [[ $backend == cpu ]]; then cpu_ms[$benchmark]=$ms; else tornado_ms[$benchmark]=$ms; fi
+    done < <(jmh_medians "$json" benchmark backendName)
+    python="$(cuda_python)"
+    if [[ -n $python ]]; then
+        while IFS='=' read -r case ms; do
+            cuda_ms[${case%_ms}]=$ms
+        done < <(cd "$ROOT/benchmarks/reference" && "$python" vit_step_torch.py --device cuda)
+    fi
+    for case in step forward; do
+        echo "case=$case cpu_ms=${cpu_ms[$case]} tornado_ms=${tornado_ms[$case]} cuda_ms=${cuda_ms[$case]:-n/a}" \
+            "speedup=$(awk -v c="${cpu_ms[$case]}" -v t="${tornado_ms[$case]}" 'BEGIN { printf "%.2f", c / t }')"
+    done
+    echo "ratio=$(awk -v c="${cpu_ms[step]}" -v t="${tornado_ms[step]}" 'BEGIN { printf "%.2f", t / c }')"
 }
 
 name="${1:-}"

@@ -8,7 +8,8 @@ Forward-only is the evaluation pass: model.eval() under torch.no_grad() (PyTorch
 inference path there).
 
 Requirements (Debian): python3-torch python3-numpy libopenblas0-pthread; run with /usr/bin/python3.
-Prints: "step_ms=T" and "forward_ms=T" (medians).
+Prints: "step_ms=T" and "forward_ms=T" (medians). With --device cuda (a PyTorch built with CUDA; compare.sh
+tornado-vit-step) the model and batch live on the GPU and each timed call waits for it.
 """
 import argparse
 
@@ -42,13 +43,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = VisionTransformer()
+    if args.device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    wait = torch.cuda.synchronize if args.device == "cuda" else lambda: None
+    model = VisionTransformer().to(args.device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    images = torch.randn(args.batch, 1, 28, 28)
-    labels = torch.randint(0, 10, (args.batch,))
+    images = torch.randn(args.batch, 1, 28, 28, device=args.device)
+    labels = torch.randint(0, 10, (args.batch,), device=args.device)
     loss_fn = nn.CrossEntropyLoss()
 
     def step():
@@ -63,8 +69,8 @@ def main():
         with torch.no_grad():
             model(images)
 
-    print(f"step_ms={median_seconds(step, min_repeats=20, min_seconds=5) * 1e3:.2f}")
-    print(f"forward_ms={median_seconds(forward, min_repeats=20, min_seconds=3) * 1e3:.2f}")
+    print(f"step_ms={median_seconds(step, min_repeats=20, min_seconds=5, wait=wait) * 1e3:.2f}")
+    print(f"forward_ms={median_seconds(forward, min_repeats=20, min_seconds=3, wait=wait) * 1e3:.2f}")
 
 
 if __name__ == "__main__":

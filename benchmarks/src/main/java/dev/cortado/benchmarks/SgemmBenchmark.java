@@ -1,7 +1,7 @@
 package dev.cortado.benchmarks;
 
 import dev.cortado.tensor.Tensor;
-import dev.cortado.tensor.cpu.CpuBackend;
+import dev.cortado.tensor.backend.Backend;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,10 +16,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Square single-precision matrix product {@code C = A·B} (all n × n, dense row-major) through the CPU
- * backend's matmul kernel with {@code threads} threads. One product costs 2n³ flops, so
- * GFLOP/s = 2n³ / (reported ms · 10⁶); {@code benchmarks/compare.sh sgemm} prints that next to PyTorch's
- * ({@code benchmarks/reference/sgemm_torch.py}).
+ * Square single-precision matrix product {@code C = A·B} (all n × n, dense row-major host tensors) through a
+ * backend's matmul: the CPU backend's kernel with {@code threads} threads, or another backend by name
+ * ({@code tornado}: copy in, kernel, copy out). One product costs 2n³ flops, so
+ * GFLOP/s = 2n³ / (reported ms · 10⁶); {@code benchmarks/compare.sh sgemm} (and {@code tornado-sgemm}) print
+ * that next to PyTorch's ({@code benchmarks/reference/sgemm_torch.py}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -34,14 +35,17 @@ public class SgemmBenchmark {
     @Param("2")
     public int threads;
 
-    private CpuBackend backend;
+    @Param("cpu")
+    public String backendName;
+
+    private Backend backend;
     private Tensor a;
     private Tensor b;
     private Tensor c;
 
     @Setup
     public void setUp() {
-        backend = new CpuBackend(threads);
+        backend = BenchmarkBackends.open(backendName, threads);
         a = Tensor.randn(1, 1, n, n);
         b = Tensor.randn(2, 1, n, n);
         c = Tensor.zeros(1, n, n);

@@ -5,8 +5,8 @@ import dev.cortado.autograd.Variable;
 import dev.cortado.nn.Losses;
 import dev.cortado.nn.transformer.VisionTransformer;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.tensor.backend.Backend;
 import dev.cortado.tensor.backend.Backends;
-import dev.cortado.tensor.cpu.CpuBackend;
 import dev.cortado.training.optim.AdamW;
 import dev.cortado.training.optim.ParamGroups;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One training step of a small ViT (forward, cross-entropy, backward, AdamW update) and one evaluation
  * forward, as benchmarks/reference/vit_step_torch.py does in PyTorch: 28×28×1 images, patch 4, width 128,
- * depth 4, 4 heads, MLP 256, 10 classes, dropout 0, batch 64, on a CPU backend with {@code threads} threads.
+ * depth 4, 4 heads, MLP 256, 10 classes, dropout 0, batch 64, on a CPU backend with {@code threads} threads
+ * or on another backend by name ({@code compare.sh tornado-vit-step} times {@code tornado} against the CPU).
  * The fork pre-touches a fixed heap, as bin/cortado does: every op allocates its result, and first touches of
  * fresh heap pages (page faults) otherwise cost as much as zeroing them (measured: 1.5 ms against 0.35 ms
  * for a 2.5 MB tensor).
@@ -44,7 +45,10 @@ public class VitStepBenchmark {
     @Param({"2"})
     public int threads;
 
-    private CpuBackend backend;
+    @Param("cpu")
+    public String backendName;
+
+    private Backend backend;
     private VisionTransformer model;
     private AdamW optimizer;
     private Tensor images;
@@ -52,7 +56,7 @@ public class VitStepBenchmark {
 
     @Setup
     public void setUp() {
-        backend = new CpuBackend(threads);
+        backend = BenchmarkBackends.open(backendName, threads);
         model = new VisionTransformer(new VisionTransformer.Config(28, 1, 4, 128, 4, 4, 256, 10, 0f, 7));
         optimizer = new AdamW(ParamGroups.of(model, 1e-3, 0.01));
         images = Tensor.randn(1, batch, 1, 28, 28);

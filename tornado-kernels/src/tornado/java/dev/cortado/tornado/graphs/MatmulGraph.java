@@ -78,7 +78,7 @@ public final class MatmulGraph implements AutoCloseable {
     }
 
     /** {@link MatmulKernels#sgemm}'s grid for a [batch, m, n] output: TILE × TILE groups covering it. */
-    static WorkerGrid3D grid(int batch, int m, int n) {
+    public static WorkerGrid3D grid(int batch, int m, int n) {
         WorkerGrid3D grid = new WorkerGrid3D(roundUp(n), roundUp(m), batch);
         grid.setLocalWork(MatmulKernels.TILE, MatmulKernels.TILE, 1);
         return grid;
