@@ -135,24 +135,20 @@ public interface Backend {
      * scaling, mask and softmax; a backend may fuse them.
      */
     default void attention(Tensor q, Tensor k, Tensor v, Tensor mask, float scale, Tensor out, Tensor probs) {
-        for (int b = 0; b < q.size(0); b++) {
-            int[] scoreShape = {q.size(1), q.size(2), k.size(2)};
-            Tensor products = Tensor.zeros(scoreShape);
-            matmul(q.select(0, b), k.select(0, b).transpose(1, 2), products);
-            Tensor scores = Tensor.zeros(scoreShape);
-            binary(BinaryOp.MUL, products, Tensor.scalar(scale).expand(scoreShape), scores);
-            if (mask != null) {
-                Tensor masked = Tensor.zeros(scoreShape);
-                binary(BinaryOp.ADD, scores, mask.select(0, b), masked);
-                scores = masked;
-            }
-            Tensor weights = Tensor.zeros(scoreShape);
-            softmax(scores, weights, false);
-            if (probs != null) {
-                copy(weights, probs.select(0, b));
-            }
-            matmulInto(weights, v.select(0, b), out.select(0, b));
+        int[] scoreShape = {q.size(0), q.size(1), q.size(2), k.size(2)};
+        int[] batchedScores = {q.size(0) * q.size(1), q.size(2), k.size(2)};
+        Tensor products = Tensor.zeros(scoreShape);
+        matmul(headsAsBatch(q), headsAsBatch(k).transpose(1, 2), products.view(batchedScores));
+        Tensor scores = Tensor.zeros(scoreShape);
+        binary(BinaryOp.MUL, products, Tensor.scalar(scale).expand(scoreShape), scores);
+        if (mask != null) {
+            Tensor masked = Tensor.zeros(scoreShape);
+            binary(BinaryOp.ADD, scores, mask, masked);
+            scores = masked;
         }
+        Tensor weights = probs != null ? probs : Tensor.zeros(scoreShape);
+        softmax(scores, weights, false);
+        matmulInto(weights.view(batchedScores), headsAsBatch(v), out);
     }
 
     /**
@@ -163,25 +159,36 @@ public interface Backend {
      */
     default void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor gradOut, float scale,
                                    Tensor gradQ, Tensor gradK, Tensor gradV) {
-        for (int b = 0; b < q.size(0); b++) {
-            Tensor p = probs.select(0, b);
-            Tensor g = gradOut.select(0, b);
-            matmulInto(p.transpose(1, 2), g, gradV.select(0, b));
-            Tensor gradProbs = Tensor.zeros(p.shape());
-            matmul(g, v.select(0, b).transpose(1, 2), gradProbs);
-            Tensor gradScores = Tensor.zeros(p.shape());
-            softmaxBackward(p.contiguous(), gradProbs, gradScores, false);
-            Tensor scaled = Tensor.zeros(p.shape());
-            binary(BinaryOp.MUL, gradScores, Tensor.scalar(scale).expand(p.shape()), scaled);
-            matmulInto(scaled, k.select(0, b), gradQ.select(0, b));
-            matmulInto(scaled.transpose(1, 2), q.select(0, b), gradK.select(0, b));
-        }
+        Tensor p = headsAsBatch(probs);
+        Tensor g = headsAsBatch(gradOut);
+        matmulInto(p.transpose(1, 2), g, gradV);
+        Tensor gradProbs = Tensor.zeros(p.shape());
+        matmul(g, headsAsBatch(v).transpose(1, 2), gradProbs);
+        Tensor gradScores = Tensor.zeros(p.shape());
+        softmaxBackward(p, gradProbs, gradScores, false);
+        Tensor scaled = Tensor.zeros(p.shape());
+        binary(BinaryOp.MUL, gradScores, Tensor.scalar(scale).expand(p.shape()), scaled);
+        matmulInto(scaled, headsAsBatch(k), gradQ);
+        matmulInto(scaled.transpose(1, 2), headsAsBatch(q), gradK);
     }
 
-    /** {@link #matmul} into a view of any strides, through a dense product (for the composed defaults). */
+    /**
+     * x [B, H, L, D] as one batch [B·H, L, D] for the composed attention: a view when x's strides allow it, else a
+     * dense copy made by this backend.
+     */
+    private Tensor headsAsBatch(Tensor x) {
+        Tensor source = x;
+        if (x.size(0) > 1 && x.size(1) > 1 && x.stride(0) != x.size(1) * x.stride(1)) {
+            source = Tensor.empty(x.dtype(), x.shape());
+            copy(x, source);
+        }
+        return source.view(x.size(0) * x.size(1), x.size(2), x.size(3));
+    }
+
+    /** {@link #matmul} of [B·H, …] batches into out [B, H, …] of any strides, through a dense product. */
     private void matmulInto(Tensor a, Tensor b, Tensor out) {
         Tensor product = Tensor.zeros(out.shape());
-        matmul(a, b, product);
+        matmul(a, b, product.view(a.size(0), a.size(1), b.size(2)));
         copy(product, out);
     }
 
