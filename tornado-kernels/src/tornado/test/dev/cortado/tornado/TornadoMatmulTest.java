@@ -28,6 +28,20 @@ class TornadoMatmulTest {
     }
 
     @Test
+    void raggedSizesAcrossTheRegisterTiles() {
+        check("[1,65,17]x[1,17,130]", Tensor.randn(15, 1, 65, 17), Tensor.randn(16, 1, 17, 130));
+        check("[2,1,300]x[2,300,3]", Tensor.randn(17, 2, 1, 300), Tensor.randn(18, 2, 300, 3));
+    }
+
+    @Test
+    void severalTilesInEveryDimension() {
+        check("[1,200,150]x[1,150,190]", Tensor.randn(19, 1, 200, 150), Tensor.randn(20, 1, 150, 190));
+        Tensor aT = Tensor.randn(21, 1, 70, 130).transpose(1, 2);        // [1, 130, 70], loaded row-fastest
+        Tensor bT = Tensor.randn(22, 1, 100, 70).transpose(1, 2);        // [1, 70, 100], loaded K-fastest
+        check("a^T b^T [1,130,70]x[1,70,100]", aT, bT);
+    }
+
+    @Test
     void batchedSquare() {
         check("[3,64,64]x[3,64,64]", Tensor.randn(5, 3, 64, 64), Tensor.randn(6, 3, 64, 64));
     }

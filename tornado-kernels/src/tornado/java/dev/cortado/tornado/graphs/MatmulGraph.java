@@ -15,7 +15,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 /**
  * Batched matmul c [B, M, N] = a [B, M, K] · b [B, K, N] as one {@link MatmulKernels#sgemm} task:
  * <pre>
- *   a, b (storage ranges), layout ──▶ sgemm (TILE×TILE groups, local-memory tiles) ──▶ c
+ *   a, b (storage ranges), layout ──▶ sgemm (TILE×TILE tiles of c per group, MICRO×MICRO per item) ──▶ c
  * </pre>
  * Operands keep their strides (transposed and batch-broadcast views travel as they are stored).
  */
@@ -77,15 +77,18 @@ public final class MatmulGraph implements AutoCloseable {
         layout.set(MatmulKernels.B_COL_STRIDE, bStrides[2]);
     }
 
-    /** {@link MatmulKernels#sgemm}'s grid for a [batch, m, n] output: TILE × TILE groups covering it. */
+    /**
+     * {@link MatmulKernels#sgemm}'s grid for a [batch, m, n] output: one GROUP × GROUP work group per TILE × TILE
+     * tile of c (x over columns, y over rows), so GROUP work items per TILE rows or columns, rounded up.
+     */
     public static WorkerGrid3D grid(int batch, int m, int n) {
-        WorkerGrid3D grid = new WorkerGrid3D(roundUp(n), roundUp(m), batch);
-        grid.setLocalWork(MatmulKernels.TILE, MatmulKernels.TILE, 1);
+        WorkerGrid3D grid = new WorkerGrid3D(groupItems(n), groupItems(m), batch);
+        grid.setLocalWork(MatmulKernels.GROUP, MatmulKernels.GROUP, 1);
         return grid;
     }
 
-    private static int roundUp(int size) {
-        return (size + MatmulKernels.TILE - 1) / MatmulKernels.TILE * MatmulKernels.TILE;
+    private static int groupItems(int size) {
+        return (size + MatmulKernels.TILE - 1) / MatmulKernels.TILE * MatmulKernels.GROUP;
     }
 
     @Override
