@@ -67,7 +67,7 @@ public class TornadoSgemmKernelBenchmark {
         }
         TaskGraph graph = new TaskGraph(GRAPH)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b, layout)
-                .task(TaskNames.SGEMM, MatmulKernels::sgemm, new KernelContext(), a, b, c, layout)
+                .task(TaskNames.SGEMM, MatmulGraph.kernel(1, n, n), new KernelContext(), a, b, c, layout)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, layout)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, c);
         plan = new TornadoExecutionPlan(graph.snapshot()).withDevice(backend.device())

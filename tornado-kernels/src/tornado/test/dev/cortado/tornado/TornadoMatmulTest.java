@@ -47,6 +47,15 @@ class TornadoMatmulTest {
     }
 
     @Test
+    void manyOutputTilesTakeTheLargeTileKernel() {
+        // 256 whole 128 × 128 tiles of c (MatmulGraph.LARGE_TILES), each with ragged rows and columns beside it.
+        check("[256,130,70]x[256,70,129]", Tensor.randn(23, 256, 130, 70), Tensor.randn(24, 256, 70, 129));
+        Tensor aT = Tensor.randn(25, 256, 37, 131).transpose(1, 2);      // [256, 131, 37], loaded row-fastest
+        Tensor weightT = Tensor.randn(26, 133, 37).t().unsqueeze(0).expand(256, 37, 133);
+        check("a^T [256,131,37]x W^T broadcast [37,133]", aT, weightT);
+    }
+
+    @Test
     void longInnerDimensionAcrossManyTiles() {
         check("[2,48,700]x[2,700,40]", Tensor.randn(13, 2, 48, 700), Tensor.randn(14, 2, 700, 40));
     }
