@@ -65,9 +65,11 @@ public class TornadoSgemmKernelBenchmark {
         for (int slot = 0; slot < values.length; slot++) {
             layout.set(slot, values[slot]);
         }
+        MatmulGraph.Tiling tiling = MatmulGraph.tiling(1, n, n);
         TaskGraph graph = new TaskGraph(GRAPH)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b, layout)
-                .task(TaskNames.SGEMM, MatmulGraph.kernel(1, n, n), new KernelContext(), a, b, c, layout)
+                .task(TaskNames.SGEMM, MatmulKernels::sgemm, new KernelContext(), a, b, c, layout, tiling.tile(),
+                        tiling.tileK(), tiling.vec())
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, layout)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, c);
         plan = new TornadoExecutionPlan(graph.snapshot()).withDevice(backend.device())

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
-import uk.ac.manchester.tornado.api.common.TornadoFunctions.Task5;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -82,8 +81,7 @@ public final class ConvGraph implements AutoCloseable {
         TaskGraph graph = new TaskGraph(name).transferToDevice(DataTransferMode.FIRST_EXECUTION, cols);
         int gemmRows = key.kind() == Kind.INPUT_GRAD ? key.rows() : outGroup;
         int gemmColumns = key.kind() == Kind.WEIGHT_GRAD ? key.rows() : key.columns();
-        Task5<KernelContext, FloatArray, FloatArray, FloatArray, IntArray> sgemm =
-                MatmulGraph.kernel(groups, gemmRows, gemmColumns);
+        MatmulGraph.Tiling tiling = MatmulGraph.tiling(groups, gemmRows, gemmColumns);
         int[] weightStrides = {outGroup * key.rows(), key.rows(), 1};                  // W_g [Og, Kg]
         int[] colsStrides = {key.rows() * key.columns(), key.columns(), 1};            // cols_g [Kg, N·L]
         int[] gradStrides = {outGroup * key.columns(), key.columns(), 1};              // dY_g [Og, N·L]
@@ -92,7 +90,8 @@ public final class ConvGraph implements AutoCloseable {
                 MatmulGraph.setLayout(gemmLayout, outGroup, key.columns(), key.rows(), weightStrides, colsStrides);
                 graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, input, weight, bias, convLayout, gemmLayout)
                         .task(TaskNames.IM2COL, ConvKernels::im2col, input, cols, convLayout)
-                        .task(TaskNames.SGEMM, sgemm, context, weight, cols, channelFirst, gemmLayout)
+                        .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, weight, cols, channelFirst, gemmLayout,
+                                tiling.tile(), tiling.tileK(), tiling.vec())
                         .task(TaskNames.CONV_BIAS, ConvKernels::addBias, channelFirst, bias, convLayout)
                         .transferToHost(DataTransferMode.EVERY_EXECUTION, channelFirst);
             }
@@ -101,7 +100,8 @@ public final class ConvGraph implements AutoCloseable {
                 MatmulGraph.setLayout(gemmLayout, key.rows(), key.columns(), outGroup,
                         new int[] {weightStrides[0], 1, key.rows()}, gradStrides);
                 graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, weight, channelFirst, convLayout, gemmLayout)
-                        .task(TaskNames.SGEMM, sgemm, context, weight, channelFirst, cols, gemmLayout)
+                        .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, weight, channelFirst, cols, gemmLayout,
+                                tiling.tile(), tiling.tileK(), tiling.vec())
                         .task(TaskNames.COL2IM, ConvKernels::col2im, cols, input, convLayout)
                         .transferToHost(DataTransferMode.EVERY_EXECUTION, input);
             }
@@ -111,7 +111,8 @@ public final class ConvGraph implements AutoCloseable {
                         new int[] {colsStrides[0], 1, key.columns()});
                 graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, input, channelFirst, convLayout, gemmLayout)
                         .task(TaskNames.IM2COL, ConvKernels::im2col, input, cols, convLayout)
-                        .task(TaskNames.SGEMM, sgemm, context, channelFirst, cols, weight, gemmLayout)
+                        .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, channelFirst, cols, weight, gemmLayout,
+                                tiling.tile(), tiling.tileK(), tiling.vec())
                         .transferToHost(DataTransferMode.EVERY_EXECUTION, weight);
             }
         }

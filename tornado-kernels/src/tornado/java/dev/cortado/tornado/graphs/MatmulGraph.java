@@ -7,16 +7,15 @@ import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.WorkerGrid3D;
-import uk.ac.manchester.tornado.api.common.TornadoFunctions.Task5;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * Batched matmul c [B, M, N] = a [B, M, K] · b [B, K, N] as one SGEMM task ({@link #kernel} picks which):
+ * Batched matmul c [B, M, N] = a [B, M, K] · b [B, K, N] as one SGEMM task ({@link #tiling} picks its tiles):
  * <pre>
- *   a, b (storage ranges), layout ──▶ sgemm or sgemmSmall (a tile of c per work group) ──▶ c
+ *   a, b (storage ranges), layout ──▶ sgemm (a tile of c per work group) ──▶ c
  * </pre>
  * Operands keep their strides (transposed and batch-broadcast views travel as they are stored).
  */
@@ -38,10 +37,11 @@ public final class MatmulGraph implements AutoCloseable {
         b = new FloatArray(key.bLength());
         c = new FloatArray(key.batch() * key.m() * key.n());
         String name = DevicePlan.uniqueName(TaskNames.SGEMM);
-        KernelContext context = new KernelContext();
+        Tiling tiling = tiling(key.batch(), key.m(), key.n());
         TaskGraph graph = new TaskGraph(name)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b, layout)
-                .task(TaskNames.SGEMM, kernel(key.batch(), key.m(), key.n()), context, a, b, c, layout)
+                .task(TaskNames.SGEMM, MatmulKernels::sgemm, new KernelContext(), a, b, c, layout, tiling.tile(),
+                        tiling.tileK(), tiling.vec())
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
         plan = DevicePlan.of(graph, device, new GridScheduler(name + "." + TaskNames.SGEMM,
                 grid(key.batch(), key.m(), key.n())));
@@ -78,35 +78,37 @@ public final class MatmulGraph implements AutoCloseable {
         layout.set(MatmulKernels.B_COL_STRIDE, bStrides[2]);
     }
 
-    /**
-     * The SGEMM kernel for a [batch, m, n] output: {@link MatmulKernels#sgemm}'s 128 × 128 tiles where there are
-     * at least {@link #LARGE_TILES} whole ones (about two per SM of an H100, so every SM stays busy), otherwise
-     * {@link MatmulKernels#sgemmSmall}'s 64 × 64 tiles, four times as many groups. On an H100 the large tiles
-     * win from n = 2048 (256 tiles: 32.6 against 23.5 TFLOP/s), lose at n = 1024 (64 tiles: 12.8 against 20.6)
-     * and break even at [4160, 192] · [192, 768] (192 whole tiles: 20.5 against 20.1).
-     */
-    public static Task5<KernelContext, FloatArray, FloatArray, FloatArray, IntArray> kernel(int batch, int m, int n) {
-        return largeTiles(batch, m, n) ? MatmulKernels::sgemm : MatmulKernels::sgemmSmall;
+    /** The last three arguments of {@link MatmulKernels#sgemm}: tile side, K slice depth, micro-tile run. */
+    public record Tiling(int tile, int tileK, int vec) {
     }
 
     /**
-     * The grid of {@link #kernel}{@code (batch, m, n)}: one GROUP × GROUP work group per tile of c (x over
+     * The SGEMM tiling for a [batch, m, n] output: 128 × 128 tiles where there are at least {@link #LARGE_TILES}
+     * whole ones (about two per SM of an H100, so every SM stays busy), otherwise 64 × 64 tiles, four times as
+     * many groups. On an H100 the large tiles win from n = 2048 (256 tiles: 32.6 against 23.5 TFLOP/s), lose at
+     * n = 1024 (64 tiles: 12.8 against 20.6) and break even at [4160, 192] · [192, 768] (192 whole tiles: 20.5
+     * against 20.1).
+     */
+    public static Tiling tiling(int batch, int m, int n) {
+        long wholeLargeTiles = (long) batch * (m / MatmulKernels.TILE) * (n / MatmulKernels.TILE);
+        return wholeLargeTiles >= LARGE_TILES
+                ? new Tiling(MatmulKernels.TILE, MatmulKernels.TILE_K, MatmulKernels.VEC)
+                : new Tiling(MatmulKernels.SMALL_TILE, MatmulKernels.SMALL_TILE_K, 1);
+    }
+
+    /**
+     * The grid of {@link #tiling}{@code (batch, m, n)}: one GROUP × GROUP work group per tile of c (x over
      * columns, y over rows, z over the batch), so GROUP work items per tile side of rows or columns, rounded up.
      */
     public static WorkerGrid3D grid(int batch, int m, int n) {
-        int tile = largeTiles(batch, m, n) ? MatmulKernels.TILE : MatmulKernels.SMALL_TILE;
+        int tile = tiling(batch, m, n).tile();
         WorkerGrid3D grid = new WorkerGrid3D(groupItems(n, tile), groupItems(m, tile), batch);
         grid.setLocalWork(MatmulKernels.GROUP, MatmulKernels.GROUP, 1);
         return grid;
     }
 
-    /** Whole 128 × 128 tiles of c from which {@link #kernel} picks the large-tile kernel. */
+    /** Whole 128 × 128 tiles of c from which {@link #tiling} picks them. */
     static final int LARGE_TILES = 256;
-
-    private static boolean largeTiles(int batch, int m, int n) {
-        long whole = (long) batch * (m / MatmulKernels.TILE) * (n / MatmulKernels.TILE);
-        return whole >= LARGE_TILES;
-    }
 
     private static int groupItems(int size, int tile) {
         return (size + tile - 1) / tile * MatmulKernels.GROUP;
