@@ -54,17 +54,8 @@ public class TornadoSgemmKernelBenchmark {
         FloatArray b = random(n, 2);
         FloatArray c = new FloatArray(n * n);
         IntArray layout = new IntArray(MatmulKernels.LAYOUT_SLOTS);
-        int[] values = new int[MatmulKernels.LAYOUT_SLOTS];
-        values[MatmulKernels.M] = n;
-        values[MatmulKernels.N] = n;
-        values[MatmulKernels.K] = n;
-        values[MatmulKernels.A_ROW_STRIDE] = n;
-        values[MatmulKernels.A_COL_STRIDE] = 1;
-        values[MatmulKernels.B_ROW_STRIDE] = n;
-        values[MatmulKernels.B_COL_STRIDE] = 1;
-        for (int slot = 0; slot < values.length; slot++) {
-            layout.set(slot, values[slot]);
-        }
+        int[] rowMajor = {n * n, n, 1};
+        MatmulGraph.setLayout(layout, n, n, n, rowMajor, rowMajor);
         MatmulGraph.Tiling tiling = MatmulGraph.tiling(1, n, n);
         TaskGraph graph = new TaskGraph(GRAPH)
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b, layout)

@@ -2,10 +2,13 @@ package dev.cortado.tornado;
 
 import static dev.cortado.tornado.DeviceCheck.assertClose;
 import static dev.cortado.tornado.DeviceCheck.backend;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Tensor;
 import dev.cortado.tensor.cpu.CpuBackend;
+import dev.cortado.tornado.graphs.MatmulGraph;
+import dev.cortado.tornado.kernels.MatmulKernels;
 import org.junit.jupiter.api.Test;
 
 /** The tiled SGEMM on the device against the CPU backend's matmul, for every way an operand can be laid out. */
@@ -47,8 +50,10 @@ class TornadoMatmulTest {
     }
 
     @Test
-    void manyOutputTilesTakeTheLargeTileKernel() {
+    void manyOutputTilesTakeTheLargeTiling() {
         // 256 whole 128 × 128 tiles of c (MatmulGraph.LARGE_TILES), each with ragged rows and columns beside it.
+        assertEquals(MatmulKernels.TILE, MatmulGraph.tiling(256, 130, 129).tile());
+        assertEquals(MatmulKernels.TILE, MatmulGraph.tiling(256, 131, 133).tile());
         check("[256,130,70]x[256,70,129]", Tensor.randn(23, 256, 130, 70), Tensor.randn(24, 256, 70, 129));
         Tensor aT = Tensor.randn(25, 256, 37, 131).transpose(1, 2);      // [256, 131, 37], loaded row-fastest
         Tensor weightT = Tensor.randn(26, 133, 37).t().unsqueeze(0).expand(256, 37, 133);

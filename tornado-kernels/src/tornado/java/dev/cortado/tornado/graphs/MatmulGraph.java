@@ -66,7 +66,7 @@ public final class MatmulGraph implements AutoCloseable {
     }
 
     /** Fills {@link MatmulKernels#sgemm}'s layout: sizes, then each operand's (batch, row, column) strides. */
-    static void setLayout(IntArray layout, int m, int n, int k, int[] aStrides, int[] bStrides) {
+    public static void setLayout(IntArray layout, int m, int n, int k, int[] aStrides, int[] bStrides) {
         layout.set(MatmulKernels.M, m);
         layout.set(MatmulKernels.N, n);
         layout.set(MatmulKernels.K, k);
