@@ -29,6 +29,10 @@
 #   tornado-vit-step  the vit-step model's training step and evaluation forward on the tornado backend against the
 #           CPU backend with every core of this machine (and PyTorch on CUDA). Lines: case=C cpu_ms=T tornado_ms=T
 #           cuda_ms=T speedup=S (CPU time / tornado time); headline: step (ratio = tornado time / CPU time)
+#   tornado-dispatch  the cost of one kernel launch with nothing copied: a task graph of T dependent elementwise tasks
+#           over n floats (n = 1024 and 409,600; T = 1, 16, 64), buffers resident, against the same chain of PyTorch
+#           CUDA ops. Lines: n=N tasks=T tornado_us_per_task=U cuda_us_per_op=U; headline n = 409600, T = 64
+#           (ratio = TornadoVM time per task / PyTorch time per op; lower is better)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/bin/find-java.sh"
@@ -193,6 +197,38 @@ compare_tornado_vit_step() {
             "speedup=$(awk -v c="${cpu_ms[$case]}" -v t="${tornado_ms[$case]}" 'BEGIN { printf "%.2f", c / t }')"
     done
     echo "ratio=$(awk -v c="${cpu_ms[step]}" -v t="${tornado_ms[step]}" 'BEGIN { printf "%.2f", t / c }')"
+}
+
+compare_tornado_dispatch() {
+    local json python n tasks ms line
+    json="$(mktemp --suffix=.json)"
+    trap 'rm -f "$json"' RETURN
+    ensure_tornado_benchmarks
+    run_jmh "$json" 'TornadoDispatchBenchmark'
+    declare -A tornado_us cuda_us
+    while read -r n tasks ms; do
+        tornado_us[$n,$tasks]=$(awk -v ms="$ms" -v t="$tasks" 'BEGIN { printf "%.1f", ms * 1000 / t }')
+    done < <(jmh_medians "$json" n tasks)
+    python="$(cuda_python)"
+    if [[ -n $python ]]; then
+        while read -r line; do
+            n=$(field "$line" n)
+            tasks=$(field "$line" tasks)
+            cuda_us[$n,$tasks]=$(awk -v ms="$(field "$line" ms)" -v t="$tasks" 'BEGIN { printf "%.1f", ms * 1000 / t }')
+        done < <(cd "$ROOT/benchmarks/reference" && "$python" dispatch_torch.py --device cuda)
+    else
+        echo "compare.sh: no PyTorch with a CUDA device on PATH; the cuda column is n/a" >&2
+    fi
+    for n in 1024 409600; do
+        for tasks in 1 16 64; do
+            echo "n=$n tasks=$tasks tornado_us_per_task=${tornado_us[$n,$tasks]} cuda_us_per_op=${cuda_us[$n,$tasks]:-n/a}"
+        done
+    done
+    if [[ -n $python ]]; then
+        echo "ratio=$(awk -v t="${tornado_us[409600,64]}" -v c="${cuda_us[409600,64]}" 'BEGIN { printf "%.1f", t / c }')"
+    else
+        echo "ratio=n/a"
+    fi
 }
 
 name="${1:-}"
