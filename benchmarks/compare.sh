@@ -27,8 +27,9 @@
 #           cortado_host_gflops=G cublas_gflops=G cublas_host_gflops=G; headline n = 4096
 #           (ratio = cuBLAS GFLOP/s / Cortado kernel GFLOP/s; lower is better)
 #   tornado-vit-step  the vit-step model's training step and evaluation forward on the tornado backend against the
-#           CPU backend with every core of this machine (and PyTorch on CUDA). Lines: case=C cpu_ms=T tornado_ms=T
-#           cuda_ms=T speedup=S (CPU time / tornado time); headline: step (ratio = tornado time / CPU time)
+#           CPU backend with every core of this machine (and PyTorch on CUDA), at widths 128 (the vit-step model),
+#           512 and 1024 (heads width / 32, MLP 2 · width). Lines: case=C width=W cpu_ms=T tornado_ms=T cuda_ms=T
+#           speedup=S (CPU time / tornado time); headline: step at width 128 (ratio = tornado time / CPU time)
 #   tornado-dispatch  the cost of one kernel launch with nothing copied: a task graph of T dependent elementwise tasks
 #           over n floats (n = 1024 and 409,600; T = 1, 16, 64), buffers resident, against the same chain of PyTorch
 #           CUDA ops. Lines: n=N tasks=T tornado_us_per_task=U cuda_us_per_op=U; headline n = 409600, T = 64
@@ -176,27 +177,34 @@ compare_tornado_sgemm() {
 }
 
 compare_tornado_vit_step() {
-    local threads json python benchmark backend ms case
+    local widths=(128 512 1024) threads json python benchmark backend width ms case
     threads="$(nproc)"
     json="$(mktemp --suffix=.json)"
     trap 'rm -f "$json"' RETURN
     ensure_tornado_benchmarks
-    run_jmh "$json" 'VitStepBenchmark' -p "threads=$threads" -p backendName=cpu,tornado
+    # 3 warm-up and 5 measured iterations of 2 s (not the class's 4 and 8): twelve cases fit in ten minutes.
+    run_jmh "$json" 'VitStepBenchmark' -p "threads=$threads" -p backendName=cpu,tornado \
+        -p "width=$(IFS=,; echo "${widths[*]}")" -wi 3 -i 5
     declare -A cpu_ms tornado_ms cuda_ms
-    while read -r benchmark backend ms; do
-        if [[ $backend == cpu ]]; then cpu_ms[$benchmark]=$ms; else tornado_ms[$benchmark]=$ms; fi
-    done < <(jmh_medians "$json" benchmark backendName)
+    while read -r benchmark backend width ms; do
+        if [[ $backend == cpu ]]; then cpu_ms[$benchmark,$width]=$ms; else tornado_ms[$benchmark,$width]=$ms; fi
+    done < <(jmh_medians "$json" benchmark backendName width)
     python="$(cuda_python)"
     if [[ -n $python ]]; then
-        while IFS='=' read -r case ms; do
-            cuda_ms[${case%_ms}]=$ms
-        done < <(cd "$ROOT/benchmarks/reference" && "$python" vit_step_torch.py --device cuda)
+        for width in "${widths[@]}"; do
+            while IFS='=' read -r case ms; do
+                cuda_ms[${case%_ms},$width]=$ms
+            done < <(cd "$ROOT/benchmarks/reference" && "$python" vit_step_torch.py --device cuda --width "$width")
+        done
     fi
-    for case in step forward; do
-        echo "case=$case cpu_ms=${cpu_ms[$case]} tornado_ms=${tornado_ms[$case]} cuda_ms=${cuda_ms[$case]:-n/a}" \
-            "speedup=$(awk -v c="${cpu_ms[$case]}" -v t="${tornado_ms[$case]}" 'BEGIN { printf "%.2f", c / t }')"
+    for width in "${widths[@]}"; do
+        for case in step forward; do
+            echo "case=$case width=$width cpu_ms=${cpu_ms[$case,$width]} tornado_ms=${tornado_ms[$case,$width]}" \
+                "cuda_ms=${cuda_ms[$case,$width]:-n/a} speedup=$(awk -v c="${cpu_ms[$case,$width]}" \
+                -v t="${tornado_ms[$case,$width]}" 'BEGIN { printf "%.2f", c / t }')"
+        done
     done
-    echo "ratio=$(awk -v c="${cpu_ms[step]}" -v t="${tornado_ms[step]}" 'BEGIN { printf "%.2f", t / c }')"
+    echo "ratio=$(awk -v c="${cpu_ms[step,128]}" -v t="${tornado_ms[step,128]}" 'BEGIN { printf "%.2f", t / c }')"
 }
 
 compare_tornado_dispatch() {

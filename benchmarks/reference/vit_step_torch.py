@@ -3,7 +3,8 @@ backward, AdamW update) and one forward pass, timed with 2 threads.
 
 Model (same as VitStepBenchmark.java): 28x28x1 images, 4x4 patches (Conv2d 1->128, stride 4), a class
 token and learned positional embedding (50 tokens), 4 pre-norm encoder layers (width 128, 4 heads,
-MLP 256, GELU, dropout 0), final LayerNorm, linear head to 10 classes; batch 64; AdamW lr 1e-3.
+MLP 256, GELU, dropout 0), final LayerNorm, linear head to 10 classes; batch 64; AdamW lr 1e-3. --width W scales
+the model as VitStepBenchmark's width parameter does: W / 32 heads, MLP 2·W.
 Forward-only is the evaluation pass: model.eval() under torch.no_grad() (PyTorch may take its fused
 inference path there).
 
@@ -44,6 +45,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--width", type=int, default=128)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -51,7 +53,7 @@ def main():
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
     wait = torch.cuda.synchronize if args.device == "cuda" else lambda: None
-    model = VisionTransformer().to(args.device)
+    model = VisionTransformer(width=args.width, heads=args.width // 32, mlp=2 * args.width).to(args.device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
     images = torch.randn(args.batch, 1, 28, 28, device=args.device)
     labels = torch.randint(0, 10, (args.batch,), device=args.device)

@@ -24,9 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One training step of a small ViT (forward, cross-entropy, backward, AdamW update) and one evaluation
- * forward, as benchmarks/reference/vit_step_torch.py does in PyTorch: 28×28×1 images, patch 4, width 128,
- * depth 4, 4 heads, MLP 256, 10 classes, dropout 0, batch 64, on a CPU backend with {@code threads} threads
- * or on another backend by name ({@code compare.sh tornado-vit-step} times {@code tornado} against the CPU).
+ * forward, as benchmarks/reference/vit_step_torch.py does in PyTorch: 28×28×1 images, patch 4, depth 4, width
+ * 128 with 4 heads and MLP 256 (the {@code width} parameter scales them: width / 32 heads, MLP 2 · width),
+ * 10 classes, dropout 0, batch 64, on a CPU backend with {@code threads} threads or on another backend by
+ * name ({@code compare.sh tornado-vit-step} times {@code tornado} against the CPU, at three widths).
  * The fork pre-touches a fixed heap, as bin/cortado does: every op allocates its result, and first touches of
  * fresh heap pages (page faults) otherwise cost as much as zeroing them (measured: 1.5 ms against 0.35 ms
  * for a 2.5 MB tensor).
@@ -48,6 +49,10 @@ public class VitStepBenchmark {
     @Param("cpu")
     public String backendName;
 
+    /** Model width; the heads (of 32 dims each) and the MLP (2 · width) scale with it. */
+    @Param({"128"})
+    public int width;
+
     private Backend backend;
     private VisionTransformer model;
     private AdamW optimizer;
@@ -57,7 +62,7 @@ public class VitStepBenchmark {
     @Setup
     public void setUp() {
         backend = BenchmarkBackends.open(backendName, threads);
-        model = new VisionTransformer(new VisionTransformer.Config(28, 1, 4, 128, 4, 4, 256, 10, 0f, 7));
+        model = new VisionTransformer(new VisionTransformer.Config(28, 1, 4, width, 4, width / 32, 2 * width, 10, 0f, 7));
         optimizer = new AdamW(ParamGroups.of(model, 1e-3, 0.01));
         images = Tensor.randn(1, batch, 1, 28, 28);
         long[] classes = new long[batch];
