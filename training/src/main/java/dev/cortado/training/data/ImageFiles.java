@@ -21,6 +21,14 @@ import javax.imageio.stream.ImageInputStream;
  * expanded, alpha is dropped).
  */
 public final class ImageFiles {
+    /**
+     * The most pixels one byte of a file can decode to: deflate expands at most 1032-fold and a PNG pixel takes
+     * at least 1 bit (JPEG needs at least 1 bit per 8 × 8 block). Larger claims are refused before decoding.
+     */
+    private static final long MAX_PIXELS_PER_BYTE = 1032 * 8;
+    /** The elements of a Cortado tensor (three channels per pixel at most). */
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
     private ImageFiles() {
     }
 
@@ -28,8 +36,9 @@ public final class ImageFiles {
      * Decodes {@code file}.
      *
      * @throws DatasetNotFoundException when the file does not exist
-     * @throws DatasetFormatException   when it is not an image javax.imageio can read, or is damaged (the message
-     *                                  names the file and the byte offset the decoder had reached)
+     * @throws DatasetFormatException   when it is not an image javax.imageio can read, is damaged, or its header
+     *                                  claims more pixels than the file can encode (the message names the file and
+     *                                  the byte offset the decoder had reached)
      */
     public static Tensor read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
@@ -47,7 +56,10 @@ public final class ImageFiles {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                checkClaimedSize(file, reader, in);
                 return toTensor(reader.read(0));
+            } catch (DatasetFormatException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
                 // javax.imageio reports damaged files as IIOException and sometimes as unchecked exceptions.
                 throw new DatasetFormatException(file + ": at byte offset " + in.getStreamPosition() + ": damaged "
@@ -55,6 +67,20 @@ public final class ImageFiles {
             } finally {
                 reader.dispose();
             }
+        }
+    }
+
+    /** Refuses, from the header alone, an image larger than the file could encode or a tensor could hold. */
+    private static void checkClaimedSize(Path file, ImageReader reader, ImageInputStream in) throws IOException {
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        long pixels = (long) width * height;
+        long size = Files.size(file);
+        String limit = pixels > MAX_PIXELS_PER_BYTE * size ? "more than a file of " + size + " bytes can encode"
+                : 3 * pixels > MAX_ELEMENTS ? "more than a tensor holds" : null;
+        if (limit != null) {
+            throw new DatasetFormatException(file + ": at byte offset " + in.getStreamPosition() + ": the "
+                    + reader.getFormatName() + " header claims " + width + "×" + height + " pixels, " + limit);
         }
     }
 

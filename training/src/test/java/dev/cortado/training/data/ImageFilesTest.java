@@ -7,12 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.tensor.Tensor;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +90,49 @@ class ImageFilesTest {
                 e.getMessage());
 
         assertThrows(DatasetNotFoundException.class, () -> ImageFiles.read(dir.resolve("absent.png")));
+    }
+
+    /** A valid PNG chunk sequence: 8-bit gray {@code w × h} in the header, one row of data in IDAT. */
+    private static byte[] pngClaiming(int w, int h) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        var out = new DataOutputStream(bytes);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        var header = new ByteArrayOutputStream();
+        new DataOutputStream(header).write(new byte[] {(byte) (w >>> 24), (byte) (w >>> 16), (byte) (w >>> 8), (byte) w,
+                (byte) (h >>> 24), (byte) (h >>> 16), (byte) (h >>> 8), (byte) h, 8, 0, 0, 0, 0});
+        var data = new ByteArrayOutputStream();
+        try (var deflate = new DeflaterOutputStream(data)) {
+            deflate.write(new byte[] {0, 1, 2, 3});
+        }
+        for (var chunk : List.of(List.of("IHDR", header.toByteArray()), List.of("IDAT", data.toByteArray()),
+                List.of("IEND", new byte[0]))) {
+            byte[] type = ((String) chunk.get(0)).getBytes(StandardCharsets.US_ASCII);
+            byte[] body = (byte[]) chunk.get(1);
+            CRC32 crc = new CRC32();
+            crc.update(type);
+            crc.update(body);
+            out.writeInt(body.length);
+            out.write(type);
+            out.write(body);
+            out.writeInt((int) crc.getValue());
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void headerClaimingMorePixelsThanTheFileCanHoldIsRefusedBeforeDecoding() throws IOException {
+        // About 70 bytes claiming 30000 × 30000 pixels: javax.imageio alone would allocate 900 MB for them.
+        Path file = Files.write(dir.resolve("claim.png"), pngClaiming(30000, 30000));
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        var e = assertThrows(DatasetFormatException.class, () -> ImageFiles.read(file));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 64 << 20, allocated + " bytes allocated");
+        assertTrue(e.getMessage().startsWith(file + ": at byte offset ")
+                && e.getMessage().contains("header claims 30000×30000 pixels, more than a file of"), e.getMessage());
+        // The same file claiming the one row it holds decodes.
+        assertArrayEquals(new int[] {1, 1, 3}, ImageFiles.read(Files.write(dir.resolve("ok.png"), pngClaiming(3, 1)))
+                .shape());
     }
 
     @Test
