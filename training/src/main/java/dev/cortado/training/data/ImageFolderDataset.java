@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * Images in a folder per class: {@code root/<class name>/*.png|jpg|jpeg} (extension case ignored). Classes are
  * the sub-folders sorted by name, labelled 0, 1, …; within a class the files are sorted by name. Other files and
- * nested folders are ignored.
+ * nested folders are ignored. Symbolic links are followed only while they stay inside {@code root}.
  *
  * <p>Images are decoded by {@link ImageFiles#read} on every {@link #get}, so the dataset holds only paths; a
  * damaged file surfaces there as an {@link UncheckedIOException} whose cause names the file. To be batched by
@@ -35,12 +35,14 @@ public final class ImageFolderDataset implements Dataset {
      * Scans {@code root}.
      *
      * @throws DatasetNotFoundException when root is not a directory, or holds no class folder with an image
+     * @throws DatasetFormatException   when a class folder or image is a symbolic link leading outside root
      */
     public static ImageFolderDataset open(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new DatasetNotFoundException("image folder " + root + " is not a directory (expected "
                     + "root/<class name>/*.png|jpg)");
         }
+        Path realRoot = root.toRealPath();
         List<Path> classDirs;
         try (Stream<Path> entries = Files.list(root)) {
             classDirs = entries.filter(Files::isDirectory).sorted().toList();
@@ -49,10 +51,12 @@ public final class ImageFolderDataset implements Dataset {
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (Path dir : classDirs) {
+            requireInside(realRoot, root, dir);
             int label = names.size();
             names.add(dir.getFileName().toString());
             try (Stream<Path> entries = Files.list(dir)) {
                 for (Path file : entries.filter(ImageFolderDataset::isImageFile).sorted().toList()) {
+                    requireInside(realRoot, root, file);
                     files.add(file);
                     labels.add(label);
                 }
@@ -64,6 +68,14 @@ public final class ImageFolderDataset implements Dataset {
         }
         return new ImageFolderDataset(root, names, files,
                 labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static void requireInside(Path realRoot, Path root, Path entry) throws IOException {
+        Path real = entry.toRealPath();
+        if (!real.startsWith(realRoot)) {
+            throw new DatasetFormatException(entry + ": a symbolic link leading outside the image folder " + root
+                    + " (to " + real + ")");
+        }
     }
 
     private static boolean isImageFile(Path file) {

@@ -160,4 +160,24 @@ class ImageFilesTest {
         Files.createDirectories(dir.resolve("empty/cls"));
         assertThrows(DatasetNotFoundException.class, () -> ImageFolderDataset.open(dir.resolve("empty")));
     }
+
+    @Test
+    void imageFolderRefusesSymbolicLinksLeadingOutsideIt() throws IOException {
+        Path root = dir.resolve("root");
+        gray(root.resolve("cat/a.png"), 2, 2, 1);
+        Path outside = gray(dir.resolve("outside/secret.png"), 2, 2, 2);
+        // A link that stays inside the root is followed.
+        Files.createSymbolicLink(root.resolve("cat/b.png"), root.resolve("cat/a.png"));
+        assertEquals(2, ImageFolderDataset.open(root).size());
+
+        Path file = Files.createSymbolicLink(root.resolve("cat/c.png"), outside);
+        var e = assertThrows(DatasetFormatException.class, () -> ImageFolderDataset.open(root));
+        assertTrue(e.getMessage().startsWith(file + ": a symbolic link leading outside the image folder"),
+                e.getMessage());
+        Files.delete(file);
+
+        Path folder = Files.createSymbolicLink(root.resolve("dog"), outside.getParent());
+        e = assertThrows(DatasetFormatException.class, () -> ImageFolderDataset.open(root));
+        assertTrue(e.getMessage().startsWith(folder + ": a symbolic link leading outside"), e.getMessage());
+    }
 }
