@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,13 +60,28 @@ public final class CheckpointStore {
         return root;
     }
 
-    /** The directory the pointer names, if a checkpoint was written. */
+    /**
+     * The directory the pointer names, if a checkpoint was written.
+     *
+     * @throws IOException when the pointer names anything but an entry of the root ({@code ../x}, an absolute path)
+     */
     public Optional<Path> latest() throws IOException {
         Path pointer = root.resolve(POINTER);
         if (!Files.exists(pointer)) {
             return Optional.empty();
         }
-        return Optional.of(root.resolve(Files.readString(pointer, StandardCharsets.UTF_8).strip()));
+        String name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
+        Path dir;
+        try {
+            dir = root.resolve(name);
+        } catch (InvalidPathException e) {
+            dir = null;
+        }
+        if (name.isEmpty() || dir == null || !root.normalize().equals(dir.normalize().getParent())) {
+            throw new IOException("checkpoint pointer " + pointer + ": '" + name
+                    + "' is not the name of a checkpoint directory in " + root);
+        }
+        return Optional.of(dir);
     }
 
     /**

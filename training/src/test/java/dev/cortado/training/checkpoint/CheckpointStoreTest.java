@@ -77,4 +77,17 @@ class CheckpointStoreTest {
         assertTrue(truncated.getMessage().contains("model.safetensors"), truncated.getMessage());
         assertThrows(java.nio.file.NoSuchFileException.class, () -> CheckpointStore.read(root.resolve("nothing")));
     }
+
+    @Test
+    void pointerNamingAPathOutsideTheStoreIsRefused(@TempDir Path dir) throws IOException {
+        Path elsewhere = new CheckpointStore(dir.resolve("elsewhere")).write("ckpt-1", checkpoint(1, 1));
+        Path root = dir.resolve("store");
+        Path pointer = new CheckpointStore(root).write("ckpt-2", checkpoint(2, 2)).resolveSibling(CheckpointStore.POINTER);
+        for (String name : List.of("../elsewhere/ckpt-1", elsewhere.toString(), "..", ".", "")) {
+            Files.writeString(pointer, name + "\n");
+            IOException e = assertThrows(IOException.class, () -> CheckpointStore.read(root), name);
+            assertTrue(e.getMessage().startsWith("checkpoint pointer " + pointer + ": '" + name + "' is not the name"),
+                    e.getMessage());
+        }
+    }
 }
