@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.cortado.tensor.Shapes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -151,9 +152,12 @@ record SafetensorsHeader(List<Entry> entries, Map<String, String> metadata, long
                     + " has " + numel + " elements, which need " + numel + " × " + type.byteSize()
                     + " bytes, but data_offsets " + node.get("data_offsets") + " span " + bytes);
         }
-        if (numel > Integer.MAX_VALUE - 8) {
-            throw new SafetensorsFormatException(file, where + " has " + numel
-                    + " elements, more than a Cortado tensor holds");
+        // Cortado bounds every leading product of the sizes, so an empty [65536, 65536, 0] is refused too.
+        try {
+            Shapes.numel(dims);
+        } catch (IllegalArgumentException e) {
+            throw new SafetensorsFormatException(file, where + " shape " + node.get("shape") + " has " + numel
+                    + " elements or sizes larger than a Cortado tensor holds");
         }
         return new Entry(name, type, dims, offsets[0], offsets[1]);
     }

@@ -198,6 +198,14 @@ class SafetensorsTest {
     }
 
     @Test
+    void emptyTensorWithSizesBeyondCortadosLimit() throws IOException {
+        // No elements and no bytes, but the leading sizes multiply past what a Cortado tensor holds.
+        assertBad(craft("{" + tensor("a", "F32", "[2147483647,0]", 0, 0) + "}", 0),
+                "tensor 'a' shape [2147483647,0] has 0 elements or sizes larger than a Cortado tensor holds");
+        assertBad(craft("{" + tensor("a", "F32", "[65536,65536,0]", 0, 0) + "}", 0), "larger than a Cortado tensor");
+    }
+
+    @Test
     void offsetsBeyondTheDataOverlappingOutOfOrderOrWithHoles() throws IOException {
         assertBad(craft("{" + tensor("a", "F32", "[4]", 0, 16) + "}", 8), "tensor 'a' data_offsets [0, 16] exceed the data region of 8 bytes");
         assertBad(craft("{" + tensor("a", "F32", "[1]", 0, 1L << 40) + "}", 8), "span");
