@@ -1,8 +1,10 @@
 package dev.cortado.models.tokenizers;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,7 +35,9 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class TokenizerJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Content after the top-level object (a second object, stray bytes) is malformed too. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final String file;
 

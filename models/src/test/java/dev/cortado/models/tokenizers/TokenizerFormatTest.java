@@ -46,6 +46,7 @@ class TokenizerFormatTest {
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', quoteCharacter = '^', value = {
         "^{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"a\": 1^ | malformed JSON | truncated",
+        "^{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0}}} {}^ | malformed JSON: Trailing token | content after the object",
         "^[1, 2, 3]^ | top level: expected a JSON object | not an object",
         "^{}^ | model: missing | no model",
         "^{\"model\": {\"vocab\": {\"a\": 0}}}^ | model.type: missing | no model type",
