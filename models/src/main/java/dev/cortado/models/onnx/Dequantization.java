@@ -70,7 +70,8 @@ public final class Dequantization {
             }
             var inputs = node.inputs();
             boolean constant = inputs.stream().allMatch(name -> name.isEmpty() || initializers.containsKey(name));
-            if (!constant || inputs.size() < 2 || inputs.get(0).isEmpty() || inputs.get(1).isEmpty()) {
+            if (!constant || inputs.size() < 2 || inputs.get(0).isEmpty() || inputs.get(1).isEmpty()
+                    || node.outputs().isEmpty()) {
                 continue;
             }
             OnnxTensor x = initializers.get(inputs.get(0));

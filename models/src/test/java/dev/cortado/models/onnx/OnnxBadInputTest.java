@@ -11,6 +11,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import dev.cortado.models.onnx.proto.Onnx.GraphProto;
 import dev.cortado.models.onnx.proto.Onnx.ModelProto;
+import dev.cortado.models.onnx.proto.Onnx.NodeProto;
 import dev.cortado.models.onnx.proto.Onnx.OperatorSetIdProto;
 import dev.cortado.models.onnx.proto.Onnx.StringStringEntryProto;
 import dev.cortado.models.onnx.proto.Onnx.TensorProto;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,18 @@ class OnnxBadInputTest {
         Path link = dir.resolve("link.bin");
         Files.createSymbolicLink(link, dir.getParent().resolve("outside-" + dir.getFileName() + ".bin"));
         assertRefused(model("symlink.onnx", external("link.bin", null, null)), "links outside");
+    }
+
+    @Test
+    void dequantizeLinearWithoutAnOutputGivesNoWeight() throws IOException {
+        TensorProto.Builder x = TensorProto.newBuilder().setName("x").setDataType(OnnxDataType.INT8.code()).addDims(2)
+                .setRawData(ByteString.copyFrom(new byte[] {1, 2}));
+        ModelProto model = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(GraphProto.newBuilder().setName("g").addInitializer(x).addInitializer(floats("s").addFloatData(0.5f))
+                        .addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").addInput("x").addInput("s"))).build();
+        Path file = Files.write(dir.resolve("no-output.onnx"), model.toByteArray());
+        assertEquals(Map.of(), Dequantization.constantWeights(OnnxModel.load(file).graph()));
     }
 
     @Test
