@@ -92,6 +92,10 @@ public final class OnnxModel {
     /** Reads a whole file, refusing files beyond protobuf's 2 GiB limit before allocating. */
     static byte[] readFile(Path file) {
         try {
+            // A FIFO or device would block the read or never end.
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new OnnxFormatException(file, "is not a regular file");
+            }
             long size = Files.size(file);
             if (size > MAX_FILE_BYTES) {
                 throw new OnnxFormatException(file, "is " + size + " bytes; protobuf files are limited to 2 GiB "

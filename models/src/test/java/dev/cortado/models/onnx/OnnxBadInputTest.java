@@ -136,6 +136,13 @@ class OnnxBadInputTest {
     }
 
     @Test
+    void aFifoIsRefusedInsteadOfBlocking() throws IOException, InterruptedException {
+        Path fifo = dir.resolve("fifo.onnx");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertRefused(fifo, "is not a regular file"));
+    }
+
+    @Test
     void truncatedEmptyAndNonOnnxFilesAreRefused() throws IOException {
         byte[] valid = Files.readAllBytes(OnnxModelTest.resource("dtypes.onnx"));
         // Protobuf cannot tell a cut between two top-level fields from a shorter message: once the graph and
