@@ -47,6 +47,10 @@ public final class TokenizerJson {
 
     /** Reads {@code file}; the message of every failure starts with its path. */
     public static Tokenizer load(Path file) throws IOException {
+        // A FIFO or a device would block the read or never end.
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new TokenizerFormatException(file.toString(), "not a regular file");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
         }

@@ -1,6 +1,8 @@
 package dev.cortado.models.tokenizers;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -9,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,5 +115,14 @@ class TokenizerFormatTest {
                 assertTrue(expected.getMessage().startsWith("clip-variant.json: "), expected.getMessage());
             }
         }
+    }
+
+    @Test
+    void aFifoIsRefusedInsteadOfBlocking(@TempDir Path dir) throws IOException, InterruptedException {
+        Path fifo = dir.resolve("tokenizer.json");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        TokenizerFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(fifo)));
+        assertTrue(e.getMessage().startsWith(fifo + ": not a regular file"), e.getMessage());
     }
 }

@@ -54,6 +54,10 @@ public final class Safetensors {
      * @throws SafetensorsFormatException if the file breaks the format (see {@link SafetensorsHeader})
      */
     public static Contents read(Path file) throws IOException {
+        // A FIFO or a device would block the read or never end.
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new SafetensorsFormatException(file, "not a regular file");
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             SafetensorsHeader header = SafetensorsHeader.read(file, channel);
             Map<String, Tensor> tensors = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Map;
 import static dev.cortado.tensor.TensorAssert.assertSame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -219,5 +221,14 @@ class SafetensorsTest {
         // The JSON may list tensors in any order; only their offsets must tile the data.
         Path file = craft("{" + tensor("b", "F32", "[1]", 4, 8) + "," + tensor("a", "F32", "[1]", 0, 4) + "}", 8);
         assertEquals(List.of("a", "b"), new ArrayList<>(Safetensors.read(file).tensors().keySet()));
+    }
+
+    @Test
+    void aFifoIsRefusedInsteadOfBlocking() throws IOException, InterruptedException {
+        Path fifo = dir.resolve("fifo.safetensors");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        SafetensorsFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(SafetensorsFormatException.class, () -> Safetensors.read(fifo)));
+        assertTrue(e.getMessage().startsWith(fifo + ": not a valid safetensors file: not a regular file"), e.getMessage());
     }
 }

@@ -70,6 +70,7 @@ public final class CheckpointStore {
         if (!Files.exists(pointer)) {
             return Optional.empty();
         }
+        requireRegularFile(pointer);
         String name = Files.readString(pointer, StandardCharsets.UTF_8).strip();
         Path dir;
         try {
@@ -136,6 +137,7 @@ public final class CheckpointStore {
         Path dir = resolve(path);
         Path stateFile = dir.resolve(Checkpoint.TRAINER_STATE_FILE);
         JsonNode state;
+        requireRegularFile(stateFile);
         try {
             state = JSON.readTree(Files.readAllBytes(stateFile));
         } catch (JsonProcessingException e) {
@@ -211,6 +213,13 @@ public final class CheckpointStore {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /** A FIFO or a device in place of one of the store's files would block the read or never end. */
+    private static void requireRegularFile(Path file) throws IOException {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IOException("checkpoint file " + file + " is not a regular file");
         }
     }
 }

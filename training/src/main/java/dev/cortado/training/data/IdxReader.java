@@ -74,6 +74,10 @@ public final class IdxReader {
 
     /** Reads {@code file}, which must carry {@code expectedMagic}. */
     public static IdxArray read(Path file, int expectedMagic) throws IOException {
+        // A FIFO or a device would block the read or never end.
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new DatasetFormatException("IDX file " + file + " is not a regular file");
+        }
         InputStream in;
         try {
             in = Files.newInputStream(file);

@@ -169,4 +169,13 @@ class IdxReaderTest {
         assertTrue(e.getMessage().contains("none"), e.getMessage());
         assertEquals(0, dir.toFile().list().length);
     }
+
+    @Test
+    void aFifoIsRefusedInsteadOfBlocking() throws IOException, InterruptedException {
+        Path fifo = dir.resolve("train-images-idx3-ubyte");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        DatasetFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(DatasetFormatException.class, () -> IdxReader.readImages(fifo)));
+        assertEquals("IDX file " + fifo + " is not a regular file", e.getMessage());
+    }
 }
