@@ -32,10 +32,10 @@ public interface Normalizer {
         return text -> text.replace('\u03A3', '\u03C3').toLowerCase(Locale.ROOT);
     }
 
-    /** Replaces every match of {@code pattern} by {@code content}, literally. */
+    /** Replaces every match of {@code pattern} by {@code content}, literally (see {@link BoundedText}). */
     static Normalizer replace(Pattern pattern, String content) {
         String literal = java.util.regex.Matcher.quoteReplacement(content);
-        return text -> pattern.matcher(text).replaceAll(literal);
+        return text -> BoundedText.matcher(pattern, text).replaceAll(literal);
     }
 
     /** Applies {@code steps} in order. */

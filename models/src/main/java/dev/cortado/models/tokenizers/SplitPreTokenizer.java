@@ -18,7 +18,7 @@ public record SplitPreTokenizer(Pattern pattern, boolean keepDelimiters, boolean
 
     @Override
     public void split(String text, List<String> words) {
-        Matcher matcher = pattern.matcher(text);
+        Matcher matcher = BoundedText.matcher(pattern, text);
         int last = 0;
         while (matcher.find()) {
             if (matcher.end() == matcher.start()) {

@@ -125,4 +125,30 @@ class TokenizerFormatTest {
                 () -> assertThrows(TokenizerFormatException.class, () -> Tokenizer.load(fifo)));
         assertTrue(e.getMessage().startsWith(fifo + ": not a regular file"), e.getMessage());
     }
+
+    /**
+     * A split pattern that backtracks without end ({@code (.*a){12}b} tries every way to cut a run of 60 a's into
+     * 12 pieces: 16 s for 30 a's without the bound) fails the encode with a clear error instead of hanging it; a
+     * pattern that backtracks quadratically over a long run of spaces, as GPT-2's {@code \s+(?!\S)} does, still
+     * encodes.
+     */
+    @Test
+    void catastrophicBacktrackingFailsTheEncodeInsteadOfHangingIt() throws IOException {
+        Tokenizer backtracking = splitting("(.*a){12}b");
+        String text = "a".repeat(60) + "!";
+        IllegalArgumentException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(IllegalArgumentException.class, () -> backtracking.encode(text)));
+        assertTrue(e.getMessage().contains("'(.*a){12}b'") && e.getMessage().contains("catastrophic backtracking"),
+                e.getMessage());
+        Tokenizer quadratic = splitting("\\\\s+(?!\\\\S)|\\\\s+");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 1},
+                quadratic.encode("a" + " ".repeat(5000) + "a").ids());
+    }
+
+    /** WORDPIECE with a Split pre-tokenizer that removes the matches of {@code regex} (JSON-escaped). */
+    private static Tokenizer splitting(String regex) throws IOException {
+        String json = WORDPIECE.replace("{\"model\"", "{\"pre_tokenizer\": {\"type\": \"Split\", \"pattern\": {\"Regex\": \""
+                + regex + "\"}, \"behavior\": \"Removed\"}, \"model\"");
+        return TokenizerJson.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "split.json");
+    }
 }
