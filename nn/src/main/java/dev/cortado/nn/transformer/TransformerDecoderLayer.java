@@ -50,6 +50,7 @@ public class TransformerDecoderLayer extends TransformerLayer {
 
     /** Causal self-attention over {@code target}, unmasked cross-attention over {@code memory}. */
     public Variable forward(Variable target, Variable memory) {
+        checkModelInput("target", target);   // before target.size(1) sizes the causal mask
         return forward(target, memory, Masks.causal(target.size(1)), Masks.NONE);
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Structure of the encoder stack and the ViT, and the gated cross-attention block's identity start. */
@@ -82,5 +83,15 @@ class TransformerModulesTest {
         // The branch weights get no gradient yet (scaled by tanh(0) = 0).
         Tensor outGrad = block.namedParameters().get("cross_attn.out_proj.weight").grad();
         assertTrue(outGrad == null || Reductions.sum(Elementwise.abs(outGrad)).item() == 0f);
+    }
+
+    @Test
+    void decoderLayerGivenATargetWithoutASequenceDimNamesTheLayerAndShape() {
+        TransformerDecoderLayer layer = new TransformerDecoderLayer(LayerConfig.of(8, 2, 16), 1);
+        Variable memory = Variable.constant(Tensor.randn(1, 1, 3, 8));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> layer.forward(Variable.constant(Tensor.randn(2, 8)), memory));
+        assertEquals("TransformerDecoderLayer (TransformerDecoderLayer): expected target of shape [*, *, 8] but got [8]",
+                e.getMessage());
     }
 }
