@@ -36,7 +36,8 @@ public final class LoRA {
     /**
      * Enables adapters on the matching Linear layers and MultiHeadAttention modules (in module order, the i-th
      * with seed {@code Init.derive(seed, i)}); returns their names. Fails if nothing matches, or if a matched
-     * attention has no packed {@code in_proj_weight} (see {@link MultiHeadAttention#enableLoRA}).
+     * layer refuses its adapter (an attention without a packed {@code in_proj_weight}, see
+     * {@link MultiHeadAttention#enableLoRA}); the model is then left as it was.
      */
     public static List<String> apply(Module model, List<String> patterns, int rank, float alpha, float dropout,
                                      long seed) {
@@ -52,14 +53,28 @@ public final class LoRA {
             throw new IllegalArgumentException("LoRA.apply: no Linear layer or MultiHeadAttention of "
                     + model.path() + " matches " + patterns);
         }
-        int i = 0;
-        for (Module target : targets.values()) {
-            long adapterSeed = Init.derive(seed, i++);
-            if (target instanceof Linear linear) {
-                linear.enableLoRA(rank, alpha, dropout, adapterSeed);
-            } else {
-                ((MultiHeadAttention) target).enableLoRA(rank, alpha, dropout, adapterSeed);
+        List<Module> enabled = new ArrayList<>();
+        try {
+            int i = 0;
+            for (Module target : targets.values()) {
+                long adapterSeed = Init.derive(seed, i++);
+                if (target instanceof Linear linear) {
+                    linear.enableLoRA(rank, alpha, dropout, adapterSeed);
+                } else {
+                    ((MultiHeadAttention) target).enableLoRA(rank, alpha, dropout, adapterSeed);
+                }
+                enabled.add(target);
             }
+        } catch (RuntimeException e) {
+            // All or nothing: drop the adapters this call already added.
+            for (Module target : enabled) {
+                if (target instanceof Linear linear) {
+                    linear.removeLoRA();
+                } else {
+                    ((MultiHeadAttention) target).removeLoRA();
+                }
+            }
+            throw e;
         }
         model.namedParameters().forEach((name, p) -> p.setRequiresGrad(isAdapterKey(name)));
         return List.copyOf(targets.keySet());

@@ -245,6 +245,23 @@ class LoRATest {
         assertEquals(plain.toString(), vit.toString());
     }
 
+    /** A target refused after others got their adapters leaves the whole model as it was. */
+    @Test
+    void applyThatFailsOnALaterTargetChangesNothing() {
+        Module model = new Module() {
+            {
+                registerModule("fc", new Linear(8, 8, 1));
+                registerModule("cross", new MultiHeadAttention.Builder(8, 2).kdim(6).vdim(6).build(2));
+            }
+        };
+        List<String> keys = List.copyOf(model.stateDict().keySet());
+        var e = assertThrows(IllegalArgumentException.class, () -> LoRA.apply(model, List.of("fc", "cross"), 2, 2f, 0f, 3));
+        assertTrue(e.getMessage().contains("cross (MultiHeadAttention)"), e.getMessage());
+        assertEquals(keys, List.copyOf(model.stateDict().keySet()));
+        assertNull(((Linear) model.children().get("fc")).lora());
+        assertTrue(model.parameters().stream().allMatch(Variable::requiresGrad));
+    }
+
     @Test
     void applyOnAttentionWithoutPackedWeightFails() {
         MultiHeadAttention separate = new MultiHeadAttention.Builder(8, 2).layout(MultiHeadAttention.Layout.SEPARATE)
