@@ -103,7 +103,8 @@ public final class Losses {
      * {@code F.binary_cross_entropy_with_logits}: ℓ = −[w·y·log σ(x) + (1 − y)·log(1 − σ(x))]
      * = (1 + (w − 1)·y)·softplus(x) − w·y·x, with the positive-class weight w = {@code posWeight}
      * (broadcast along the last dim; {@code null} for 1). Stable for any x: softplus is a log-sum-exp
-     * (see {@link Functional#softplus}), never log(σ(x)).
+     * (see {@link Functional#softplus}), never log(σ(x)). A target outside [0, 1] (or NaN), or a
+     * {@code posWeight} that does not broadcast to the logits' shape, is refused.
      */
     public static Variable binaryCrossEntropyWithLogits(Variable logits, Tensor target, Tensor posWeight,
                                                         Reduction reduction) {
@@ -112,6 +113,17 @@ public final class Losses {
                     + " and target " + Arrays.toString(target.shape()) + " must have the same shape");
         }
         Tensor y = target.dtype() == DType.FLOAT32 ? target : target.to(DType.FLOAT32);
+        float[] values = y.toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            if (!(values[i] >= 0 && values[i] <= 1)) {
+                throw new IllegalArgumentException("binaryCrossEntropyWithLogits: target " + values[i] + " at flat index "
+                        + i + " is not a probability in [0, 1] (target " + Arrays.toString(target.shape()) + ")");
+            }
+        }
+        if (posWeight != null && !broadcastsTo(posWeight.shape(), logits.shape())) {
+            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: pos weight " + Arrays.toString(
+                    posWeight.shape()) + " must broadcast to logits " + Arrays.toString(logits.shape()));
+        }
         Variable softplus = Functional.softplus(logits);
         Variable loss;
         if (posWeight == null) {
@@ -123,6 +135,17 @@ public final class Losses {
                     MathOps.mul(logits, Variable.constant(weightedY)));
         }
         return reduce(loss, reduction);
+    }
+
+    /** Whether {@code from} broadcasts to exactly {@code to} (trailing dims equal or 1, no new dims). */
+    private static boolean broadcastsTo(int[] from, int[] to) {
+        int lead = to.length - from.length;
+        for (int d = 0; d < from.length; d++) {
+            if (lead < 0 || (from[d] != 1 && from[d] != to[lead + d])) {
+                return false;
+            }
+        }
+        return lead >= 0;
     }
 
     /** Squared error (x − y)², reduced; x and y must have the same shape (both may carry gradients). */

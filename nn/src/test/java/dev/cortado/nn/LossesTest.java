@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import static dev.cortado.tensor.TensorAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,29 @@ class LossesTest {
         assertClose(Tensor.fromArray(new float[] {0, 0, 100, ln2, ln2}, 5), loss.data(), 1e-6, 1e-6, "values");
         loss.sum().backward();
         assertClose(Tensor.fromArray(new float[] {0, 0, 1, 0.5f, -0.5f}, 5), x.grad(), 1e-6, 1e-6, "σ(x) − y");
+    }
+
+    /** Targets that are not probabilities, and a pos weight that would grow the loss's shape, are refused. */
+    @Test
+    void binaryCrossEntropyRejectsBadTargetsAndPosWeights() {
+        Variable x = Variable.constant(Tensor.randn(32, 2, 3));
+        Tensor y = Tensor.fromArray(new float[] {0, 1, 0.5f, 2, 0, 1}, 2, 3);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.binaryCrossEntropyWithLogits(x, y, null, Reduction.MEAN));
+        assertEquals("binaryCrossEntropyWithLogits: target 2.0 at flat index 3 is not a probability in [0, 1]"
+                + " (target [2, 3])", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Losses.binaryCrossEntropyWithLogits(x,
+                Tensor.full(-1f, 2, 3), null, Reduction.MEAN));
+        assertThrows(IllegalArgumentException.class, () -> Losses.binaryCrossEntropyWithLogits(x,
+                Tensor.full(Float.NaN, 2, 3), null, Reduction.MEAN));
+        Tensor ok = Tensor.rand(33, 2, 3);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.binaryCrossEntropyWithLogits(x, ok, Tensor.ones(4, 2, 3), Reduction.NONE));
+        assertEquals("binaryCrossEntropyWithLogits: pos weight [4, 2, 3] must broadcast to logits [2, 3]", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Losses.binaryCrossEntropyWithLogits(x, ok, Tensor.ones(4), Reduction.MEAN));
+        assertArrayEquals(new int[] {2, 3},
+                Losses.binaryCrossEntropyWithLogits(x, ok, Tensor.ones(1, 3), Reduction.NONE).shape());
     }
 
     @Test
