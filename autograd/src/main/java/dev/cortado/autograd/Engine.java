@@ -1,5 +1,6 @@
 package dev.cortado.autograd;
 
+import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Elementwise;
 import dev.cortado.tensor.Tensor;
 
@@ -26,6 +27,10 @@ final class Engine {
         if (!Arrays.equals(seed.shape(), root.shape())) {
             throw new IllegalArgumentException("backward: seed gradient shape " + Arrays.toString(seed.shape())
                     + " does not match output shape " + Arrays.toString(root.shape()));
+        }
+        if (seed.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("backward: seed gradient must be FLOAT32, got " + seed.dtype()
+                    + " of shape " + Arrays.toString(seed.shape()));
         }
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward: this variable does not require a gradient (no input of the"

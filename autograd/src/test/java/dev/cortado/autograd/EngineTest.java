@@ -77,6 +77,17 @@ class EngineTest {
     }
 
     @Test
+    void aSeedThatIsNotFloat32IsRefused() {
+        Variable p = Variable.parameter(Tensor.ones(2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> p.backward(Tensor.ones(2).to(dev.cortado.tensor.DType.INT64)));
+        assertEquals("backward: seed gradient must be FLOAT32, got INT64 of shape [2]", e.getMessage());
+        assertNull(p.grad(), "a leaf keeps no gradient of another dtype");
+        assertThrows(IllegalArgumentException.class,
+                () -> p.mul(2f).backward(Tensor.ones(2).to(dev.cortado.tensor.DType.INT64)));
+    }
+
+    @Test
     void secondBackwardThroughAFreedGraphFails() {
         Variable p = Variable.parameter(Tensor.ones(2));
         Variable y = p.mul(p).sum();
