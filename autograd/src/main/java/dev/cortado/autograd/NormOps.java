@@ -121,7 +121,8 @@ public final class NormOps {
             }
             return grads;
         };
-        Tensor[] saved = w == null ? new Tensor[] {x.data()} : new Tensor[] {x.data(), weight.data()};
+        // x̂ is the output itself without weight and bias, so it is saved too.
+        Tensor[] saved = w == null ? new Tensor[] {x.data(), xHat} : new Tensor[] {x.data(), weight.data(), xHat};
         return Node.record(op, out, saved, backward, inputs.toArray(Variable[]::new));
     }
 

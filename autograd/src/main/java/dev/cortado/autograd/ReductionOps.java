@@ -75,7 +75,8 @@ public final class ReductionOps {
         Tensor in = x.data();
         int[] kept = keptResult.shape();
         Tensor out = keepDim ? keptResult : keptResult.reshape(reducedShape(in.shape(), dims));
-        return Node.record(op, out, new Tensor[] {in}, g -> {
+        // keptResult is (a view of) the output: saved so that changing the output in place fails backward.
+        return Node.record(op, out, new Tensor[] {in, keptResult}, g -> {
             Tensor hits = Elementwise.eq(in, keptResult).to(DType.FLOAT32);
             Tensor share = Elementwise.div(g.reshape(kept), Reductions.sum(hits, dims, true));
             return new Tensor[] {Elementwise.mul(hits, share)};
@@ -88,7 +89,7 @@ public final class ReductionOps {
         Tensor keptResult = Reductions.logsumexp(in, dims, true);
         int[] kept = keptResult.shape();
         Tensor out = keepDim ? keptResult : keptResult.reshape(reducedShape(in.shape(), dims));
-        return Node.record("logsumexp", out, new Tensor[] {in}, g -> {
+        return Node.record("logsumexp", out, new Tensor[] {in, keptResult}, g -> {
             Tensor weights = Elementwise.exp(Elementwise.sub(in, keptResult));
             return new Tensor[] {Elementwise.mul(weights, g.reshape(kept))};
         }, x);

@@ -113,6 +113,34 @@ class EngineTest {
                 e.getMessage());
     }
 
+    /** Ops whose backward reads their own output save it, so changing the output in place fails backward. */
+    @Test
+    void inPlaceChangeOfAnOutputThatBackwardReadsFails() {
+        Variable x = Variable.parameter(Tensor.fromArray(new float[] {1, 3, 2}, 3));
+        Variable max = ReductionOps.max(x, new int[] {0}, true);
+        Variable y = max.sum();
+        max.data().set(2f, 0);
+        max.data().markModified();
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().startsWith("max backward") && e.getMessage().contains("modified in place"),
+                e.getMessage());
+
+        Variable lse = ReductionOps.logsumexp(x, new int[] {0}, false);
+        Variable z = lse.mul(2f);
+        lse.data().set(0f);
+        lse.data().markModified();
+        e = assertThrows(IllegalStateException.class, z::backward);
+        assertTrue(e.getMessage().startsWith("logsumexp backward"), e.getMessage());
+
+        Variable v = Variable.parameter(Tensor.randn(1, 2, 2, 3));
+        Variable normed = NormOps.batchNormTraining(v, null, null, 1e-5f).output();
+        Variable w = SoftmaxOps.softmax(normed, 2).mul(Variable.constant(Tensor.randn(2, 2, 2, 3))).sum();
+        normed.data().set(0f, 0, 0, 0);
+        normed.data().markModified();
+        e = assertThrows(IllegalStateException.class, w::backward);
+        assertTrue(e.getMessage().startsWith("batch_norm backward"), e.getMessage());
+    }
+
     @Test
     void deepChainDoesNotOverflowTheStack() {
         Variable p = Variable.parameter(Tensor.ones(1));
