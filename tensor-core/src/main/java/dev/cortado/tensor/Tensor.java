@@ -156,12 +156,20 @@ public final class Tensor {
 
     /** Size of dimension {@code d} (negative counts from the end). */
     public int size(int d) {
-        return shape[Shapes.normalizeDim("size", d, shape.length)];
+        return shape[dimOf("size", d)];
     }
 
     /** Stride of dimension {@code d} (negative counts from the end). */
     public int stride(int d) {
-        return strides[Shapes.normalizeDim("stride", d, shape.length)];
+        return strides[dimOf("stride", d)];
+    }
+
+    /** {@code d} normalized for an op that needs a real dim: a 0-d tensor has none. */
+    private int dimOf(String op, int d) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException(op + ": dim " + d + " of a 0-d tensor (shape [])");
+        }
+        return Shapes.normalizeDim(op, d, shape.length);
     }
 
     public int numel() {
@@ -461,6 +469,9 @@ public final class Tensor {
     public Tensor transpose(int dim0, int dim1) {
         int a = Shapes.normalizeDim("transpose", dim0, shape.length);
         int b = Shapes.normalizeDim("transpose", dim1, shape.length);
+        if (shape.length == 0) {
+            return this;   // as PyTorch: dims 0 and -1 of a scalar name the scalar itself
+        }
         int[] order = new int[shape.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -483,14 +494,14 @@ public final class Tensor {
      * {@code x[start:end:step]}: negative bounds count from the end and bounds are clamped to the size.
      */
     public Tensor slice(int dim, int start, int end, int step) {
-        int d = Shapes.normalizeDim("slice", dim, shape.length);
+        int d = dimOf("slice", dim);
         if (step <= 0) {
             throw new IllegalArgumentException("slice: step must be positive, got " + step);
         }
         int size = shape[d];
         int from = clampIndex(start, size);
         int to = Math.max(from, clampIndex(end, size));
-        int length = (to - from + step - 1) / step;
+        int length = to == from ? 0 : (to - from - 1) / step + 1;   // no overflow for a huge step
         int[] newShape = shape.clone();
         int[] newStrides = strides.clone();
         newShape[d] = length;
@@ -505,8 +516,8 @@ public final class Tensor {
 
     /** {@code length} elements from {@code start} along {@code dim} (a view; bounds must fit). */
     public Tensor narrow(int dim, int start, int length) {
-        int d = Shapes.normalizeDim("narrow", dim, shape.length);
-        if (start < 0 || length < 0 || start + length > shape[d]) {
+        int d = dimOf("narrow", dim);
+        if (start < 0 || length < 0 || length > shape[d] - start) {
             throw new IndexOutOfBoundsException("narrow: start " + start + " length " + length + " exceed size "
                     + shape[d] + " of dim " + d + " in shape " + Shapes.str(shape));
         }
@@ -515,7 +526,7 @@ public final class Tensor {
 
     /** Selects index {@code index} along {@code dim}, dropping that dim (a view). */
     public Tensor select(int dim, int index) {
-        int d = Shapes.normalizeDim("select", dim, shape.length);
+        int d = dimOf("select", dim);
         int i = index < 0 ? index + shape[d] : index;
         if (i < 0 || i >= shape[d]) {
             throw new IndexOutOfBoundsException("select: index " + index + " out of range for size " + shape[d]

@@ -79,6 +79,19 @@ class TensorTest {
         assertEquals(0, iota(8).slice(0, 5, 2, 1).numel());
         assertArrayEquals(new float[] {4, 5, 6, 7}, iota(2, 4).select(0, 1).toFloatArray());
         assertArrayEquals(new float[] {2, 3}, iota(5).narrow(0, 2, 2).toFloatArray());
+        assertArrayEquals(new float[] {1}, iota(5).slice(0, 1, 5, Integer.MAX_VALUE).toFloatArray(),
+                "a step past the end still takes the first element");
+    }
+
+    @Test
+    void dimOpsOnAScalarAreRejectedAndTransposeIsTheScalar() {
+        Tensor s = Tensor.scalar(2);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> s.size(0)), "size", "0-d");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> s.stride(-1)), "stride", "0-d");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> s.slice(0, 0, 1, 1)), "slice", "0-d");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> s.narrow(0, 0, 1)), "narrow", "0-d");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> s.select(0, 0)), "select", "0-d");
+        assertSame(s, s.transpose(0, -1));
     }
 
     @Test
@@ -131,6 +144,8 @@ class TensorTest {
         assertMessage(assertThrows(IllegalArgumentException.class, () -> x.expand(4, 3)), "expand", "[2, 3]", "[4, 3]");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> x.slice(1, 0, 2, 0)), "slice", "step");
         assertThrows(IndexOutOfBoundsException.class, () -> x.narrow(1, 2, 2));
+        assertMessage(assertThrows(IndexOutOfBoundsException.class, () -> x.narrow(1, 1, Integer.MAX_VALUE)),
+                "narrow", "2147483647", "[2, 3]");
         assertThrows(IndexOutOfBoundsException.class, () -> x.get(2, 0));
         assertMessage(assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, -1)), "negative");
         assertMessage(assertThrows(IllegalArgumentException.class, () -> Tensor.fromArray(new float[5], 2, 3)),
