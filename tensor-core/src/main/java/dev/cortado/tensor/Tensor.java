@@ -314,9 +314,25 @@ public final class Tensor {
         return out;
     }
 
-    /** Writes {@code source}, broadcast to this shape, into this tensor (or view) in place. */
+    /**
+     * Writes {@code source}, broadcast to this shape, into this tensor (or view) in place. This may not be a
+     * broadcast view (stride 0), whose elements alias each other; a source sharing this storage is read first.
+     */
     public Tensor copyFrom(Tensor source) {
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                throw new IllegalArgumentException("copyFrom: target of shape " + Shapes.str(shape) + " with strides "
+                        + Shapes.str(strides) + " is a broadcast view whose elements alias each other");
+            }
+        }
+        if (!Arrays.equals(Shapes.broadcast("copyFrom", source.shape, shape), shape)) {
+            throw new IllegalArgumentException("copyFrom: source of shape " + Shapes.str(source.shape)
+                    + " does not broadcast to the target shape " + Shapes.str(shape));
+        }
         Tensor src = source.expand(shape);
+        if (src.storage == storage) {
+            src = src.copy();   // overlapping views would read values already overwritten
+        }
         Backends.current().copy(src, this);
         markModified();
         return this;

@@ -124,6 +124,25 @@ class TensorTest {
     }
 
     @Test
+    void copyFromReadsAnOverlappingSourceBeforeWritingAndRefusesBadTargets() {
+        Tensor x = iota(8);
+        x.slice(0, 2, 8, 2).copyFrom(x.slice(0, 0, 6, 2));
+        assertArrayEquals(new float[] {0, 1, 0, 3, 2, 5, 4, 7}, x.toFloatArray());
+        Tensor square = iota(2, 2);
+        square.copyFrom(square.t());
+        assertArrayEquals(new float[] {0, 2, 1, 3}, square.toFloatArray());
+
+        Tensor row = Tensor.zeros(1, 3);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> row.expand(2, 3).copyFrom(iota(2, 3))),
+                "copyFrom", "[2, 3]", "broadcast view");
+        Tensor target = Tensor.zeros(2, 3);
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> target.copyFrom(iota(4))), "copyFrom",
+                "[4]", "[2, 3]");
+        assertArrayEquals(new float[3], row.toFloatArray());
+        assertArrayEquals(new float[6], target.toFloatArray());
+    }
+
+    @Test
     void dtypesConvertLikePyTorch() {
         Tensor x = Tensor.fromArray(new float[] {-1.7f, 0f, 2.9f, Float.NaN}, 4);
         assertArrayEquals(new long[] {-1, 0, 2, 0}, x.to(DType.INT64).toLongArray());
