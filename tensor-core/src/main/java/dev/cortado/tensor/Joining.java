@@ -112,7 +112,7 @@ public final class Joining {
             throw new IllegalArgumentException(op + ": splitSize must be positive, got " + splitSize
                     + " for size " + size + " of dim " + d + " of " + Shapes.str(x.shape()));
         }
-        int pieces = size == 0 ? 1 : (size + splitSize - 1) / splitSize;
+        int pieces = size == 0 ? 1 : (size - 1) / splitSize + 1;   // ceil without overflow
         int[] sizes = new int[pieces];
         for (int i = 0; i < pieces; i++) {
             sizes[i] = Math.min(splitSize, size - i * splitSize);
@@ -156,7 +156,7 @@ public final class Joining {
         if (size == 0) {
             return views(x, d, new int[chunks]);
         }
-        return split(x, (size + chunks - 1) / chunks, d);
+        return split(x, (size - 1) / chunks + 1, d);
     }
 
     /** Consecutive narrow views of x along d with the given sizes (which sum to its size). */

@@ -37,6 +37,17 @@ class JoiningTest {
     }
 
     @Test
+    void aSplitSizeOrChunkCountNearIntMaxGivesOnePieceOrOneElementEach() {
+        Tensor x = Tensor.arange(0, 5, 1);
+        for (int size : new int[] {2, 5}) {
+            List<Tensor> pieces = Joining.split(x.narrow(0, 0, size), Integer.MAX_VALUE, 0);
+            assertEquals(1, pieces.size());
+            assertEquals(size, pieces.get(0).numel());
+            assertEquals(size, Joining.chunk(x.narrow(0, 0, size), Integer.MAX_VALUE, 0).size());
+        }
+    }
+
+    @Test
     void splitWithSizesReturnsViewsAtTheRightOffsets() {
         List<Tensor> pieces = Joining.split(X, new int[] {1, 0, 2}, 0);
         assertEquals(3, pieces.size());
