@@ -87,6 +87,9 @@ class ConvolutionTest {
         expectError("output would be -2×-2",
                 () -> Convolution.conv2d(Tensor.zeros(1, 4, 2, 2), Tensor.zeros(2, 4, 5, 5), null,
                         Conv2dParams.of(1, 0, 1, 1)));
+        expectError("conv2d: input [1, 4, 6, 6] with padding (0, 0) is smaller than weight [2, 4, 5, 5]'s kernel "
+                + "dilated by (1073741824, 1073741824)", () -> Convolution.conv2d(x, Tensor.zeros(2, 4, 5, 5), null,
+                        Conv2dParams.of(1, 0, 1 << 30, 1)));   // 4·2^30 wrapped to 0 in int arithmetic
         expectError("bias [3] must have shape [2]", () -> Convolution.conv2d(x, w, Tensor.zeros(3), SAME));
         expectError("need stride, dilation, groups >= 1", () -> Conv2dParams.of(0, 1, 1, 1));
     }

@@ -73,5 +73,9 @@ class PoolingTest {
         expectError("adaptiveAvgPool2d: output size must be at least 1×1, got 0×2",
                 () -> Pooling.adaptiveAvgPool2d(x, 0, 2));
         expectError("padding <= kernel/2", () -> Pool2dParams.of(2, 2, 2));
+        expectError("padding <= kernel/2", () -> Pool2dParams.of(1, 1, 1 << 30));   // 2·padding overflowed
+        expectError("maxPool2d: input [1, 2, 5, 5] is too small for kernel (5, 5) with padding (0, 0) and dilation "
+                + "(1073741824, 1073741824)", () -> Pooling.maxPool2d(x,
+                        new Pool2dParams(5, 5, 1, 1, 0, 0, 1 << 30, 1 << 30, false, true)));   // 4·2^30 wrapped to 0
     }
 }

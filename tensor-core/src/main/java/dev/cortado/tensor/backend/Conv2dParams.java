@@ -19,10 +19,16 @@ public record Conv2dParams(int strideH, int strideW, int padH, int padW, int dil
     }
 
     public int outHeight(int inHeight, int kernelH) {
-        return Math.floorDiv(inHeight + 2 * padH - dilationH * (kernelH - 1) - 1, strideH) + 1;
+        return outSize(inHeight, kernelH, strideH, padH, dilationH);
     }
 
     public int outWidth(int inWidth, int kernelW) {
-        return Math.floorDiv(inWidth + 2 * padW - dilationW * (kernelW - 1) - 1, strideW) + 1;
+        return outSize(inWidth, kernelW, strideW, padW, dilationW);
+    }
+
+    /** In long arithmetic, clamped to int: a huge dilated kernel must not wrap around to a plausible size. */
+    private static int outSize(int in, int kernel, int stride, int pad, int dilation) {
+        long out = Math.floorDiv((long) in + 2L * pad - (long) dilation * (kernel - 1) - 1, stride) + 1;
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, out));
     }
 }

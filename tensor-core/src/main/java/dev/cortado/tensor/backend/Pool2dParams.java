@@ -9,7 +9,7 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
                            int dilationH, int dilationW, boolean ceilMode, boolean countIncludePad) {
     public Pool2dParams {
         if (kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1
-                || padH < 0 || padW < 0 || 2 * padH > kernelH || 2 * padW > kernelW) {
+                || padH < 0 || padW < 0 || padH > kernelH / 2 || padW > kernelW / 2) {
             throw new IllegalArgumentException("pool2d: need kernel, stride, dilation >= 1 and 0 <= padding <= kernel/2,"
                     + " got kernel=(" + kernelH + ", " + kernelW + ") stride=(" + strideH + ", " + strideW
                     + ") padding=(" + padH + ", " + padW + ") dilation=(" + dilationH + ", " + dilationW + ")");
@@ -30,12 +30,13 @@ public record Pool2dParams(int kernelH, int kernelW, int strideH, int strideW, i
     }
 
     private int outSize(int in, int kernel, int stride, int pad, int dilation) {
-        int span = in + 2 * pad - dilation * (kernel - 1) - 1;
-        int out = (ceilMode ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
+        // In long arithmetic, clamped to int: a huge dilated kernel must not wrap around to a plausible size.
+        long span = (long) in + 2L * pad - (long) dilation * (kernel - 1) - 1;
+        long out = (ceilMode ? Math.floorDiv(span + stride - 1, stride) : Math.floorDiv(span, stride)) + 1;
         // PyTorch: in ceil mode the last window must start inside the input or the left padding.
-        if (ceilMode && (out - 1) * stride >= in + pad) {
+        if (ceilMode && (out - 1) * stride >= (long) in + pad) {
             out--;
         }
-        return out;
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, out));
     }
 }
