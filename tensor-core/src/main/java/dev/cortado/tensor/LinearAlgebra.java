@@ -56,7 +56,7 @@ public final class LinearAlgebra {
         shape[shape.length - 1] = outFeatures;
         Tensor out = Tensor.zeros(shape);
         if (out.numel() > 0) {
-            Tensor rows = x.reshape(-1, x.size(-1));
+            Tensor rows = x.reshape(out.numel() / outFeatures, x.size(-1));   // not -1: in may be 0
             Backends.current().matmulAddBias(rows, weight.t(), bias.contiguous(), out.view(rows.size(0), outFeatures));
         }
         return out;

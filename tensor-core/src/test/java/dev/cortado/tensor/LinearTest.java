@@ -65,6 +65,17 @@ class LinearTest {
     }
 
     @Test
+    void zeroInputFeaturesGiveTheBias() {
+        for (Backend backend : BACKENDS) {
+            try (var scope = Backends.use(backend)) {
+                Tensor out = LinearAlgebra.linear(Tensor.zeros(2, 0), Tensor.zeros(3, 0),
+                        Tensor.fromArray(new float[] {1, 2, 3}, 3));
+                assertArrayEquals(new float[] {1, 2, 3, 1, 2, 3}, out.toFloatArray(), backend.name());
+            }
+        }
+    }
+
+    @Test
     void badShapesNameTheOpAndShapes() {
         Tensor weight = Tensor.randn(9, 4, 5);
         IllegalArgumentException input = assertThrows(IllegalArgumentException.class,
