@@ -35,6 +35,10 @@ public final class LayerNorm {
             throw new IllegalArgumentException(op + ": input " + Shapes.str(x.shape()) + " and gradient "
                     + Shapes.str(gradOut.shape()) + " differ in shape");
         }
+        checkNormalizedShape(op, x.shape(), normalizedShape);
+        checkAffine(op, "weight", weight, normalizedShape);
+        mean.requireDType(op + " (mean)", DType.FLOAT32);
+        rstd.requireDType(op + " (rstd)", DType.FLOAT32);
         int n = Shapes.numel(normalizedShape);
         int rows = n == 0 ? 0 : x.numel() / n;
         if (mean.numel() != rows || rstd.numel() != rows) {
@@ -66,20 +70,13 @@ public final class LayerNorm {
         x.requireDType("layer_norm", DType.FLOAT32);
         int[] shape = x.shape();
         int lead = shape.length - normalizedShape.length;
-        boolean matches = normalizedShape.length > 0 && lead >= 0;
-        for (int i = 0; matches && i < normalizedShape.length; i++) {
-            matches = shape[lead + i] == normalizedShape[i];
-        }
-        if (!matches) {
-            throw new IllegalArgumentException("layer_norm: normalized shape " + Shapes.str(normalizedShape)
-                    + " must be a non-empty suffix of the input shape " + Shapes.str(shape));
-        }
+        checkNormalizedShape("layer_norm", shape, normalizedShape);
         if (!(eps >= 0)) {
             throw new IllegalArgumentException("layer_norm: eps must be >= 0, got " + eps);
         }
         int n = Shapes.numel(normalizedShape);
-        checkAffine("weight", weight, normalizedShape);
-        checkAffine("bias", bias, normalizedShape);
+        checkAffine("layer_norm", "weight", weight, normalizedShape);
+        checkAffine("layer_norm", "bias", bias, normalizedShape);
         int rows = n == 0 ? 0 : x.numel() / n;
         Tensor dense = x.contiguous().reshape(rows, n);
         Tensor out = Tensor.zeros(rows, n);
@@ -95,13 +92,25 @@ public final class LayerNorm {
                 stats ? rstd.reshape(statShape) : null);
     }
 
-    private static void checkAffine(String name, Tensor t, int[] normalizedShape) {
+    private static void checkNormalizedShape(String op, int[] shape, int[] normalizedShape) {
+        int lead = shape.length - normalizedShape.length;
+        boolean matches = normalizedShape.length > 0 && lead >= 0;
+        for (int i = 0; matches && i < normalizedShape.length; i++) {
+            matches = shape[lead + i] == normalizedShape[i];
+        }
+        if (!matches) {
+            throw new IllegalArgumentException(op + ": normalized shape " + Shapes.str(normalizedShape)
+                    + " must be a non-empty suffix of the input shape " + Shapes.str(shape));
+        }
+    }
+
+    private static void checkAffine(String op, String name, Tensor t, int[] normalizedShape) {
         if (t == null) {
             return;
         }
-        t.requireDType("layer_norm (" + name + ")", DType.FLOAT32);
+        t.requireDType(op + " (" + name + ")", DType.FLOAT32);
         if (!Arrays.equals(t.shape(), normalizedShape)) {
-            throw new IllegalArgumentException("layer_norm: " + name + " has shape " + Shapes.str(t.shape())
+            throw new IllegalArgumentException(op + ": " + name + " has shape " + Shapes.str(t.shape())
                     + " but the normalized shape is " + Shapes.str(normalizedShape));
         }
     }

@@ -55,4 +55,26 @@ class ElementwiseBadInputTest {
         assertMessage(assertThrows(IllegalArgumentException.class,
                 () -> LayerNorm.layerNorm(x, new int[] {3}, null, null, -1f)), "layer_norm", "eps");
     }
+
+    @Test
+    void layerNormBackward() {
+        Tensor input = Tensor.randn(2, 2, 6);
+        Tensor g = Tensor.randn(3, 2, 6);
+        LayerNorm.Result forward = LayerNorm.layerNormWithStats(input, new int[] {6}, null, null, 1e-5f);
+        Tensor mean = forward.mean();
+        Tensor rstd = forward.rstd();
+        // [4] is no suffix of [2, 6], though 12 elements split into 3 rows of 4 would have run.
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> LayerNorm.layerNormBackward(input,
+                new int[] {4}, null, Tensor.zeros(3), Tensor.zeros(3), g, true, true)), "layer_norm backward",
+                "[4]", "[2, 6]");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> LayerNorm.layerNormBackward(input,
+                new int[] {6}, Tensor.ones(2, 3), mean, rstd, g, true, true)), "layer_norm backward", "weight",
+                "[2, 3]", "[6]");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> LayerNorm.layerNormBackward(input,
+                new int[] {6}, Tensor.empty(DType.INT64, 6), mean, rstd, g, true, true)), "layer_norm backward",
+                "weight", "INT64");
+        assertMessage(assertThrows(IllegalArgumentException.class, () -> LayerNorm.layerNormBackward(input,
+                new int[] {6}, null, mean.to(DType.INT64), rstd, g, true, true)), "layer_norm backward", "mean",
+                "INT64");
+    }
 }
