@@ -42,7 +42,9 @@ public final class DotProductAttention {
         Tensor additive = additiveMask(mask, b, h, lq, lk);
         Tensor out = headsInterleaved(b, h, lq, v.size(3));
         Tensor probs = keepProbs ? Tensor.zeros(b, h, lq, lk) : null;
-        Backends.current().attention(q, k, v, additive, scale, out, probs);
+        if (lk > 0) {   // no keys: P·V is an empty sum, zeros (a fused kernel's 0/0 would give NaN)
+            Backends.current().attention(q, k, v, additive, scale, out, probs);
+        }
         return new Result(out, probs);
     }
 

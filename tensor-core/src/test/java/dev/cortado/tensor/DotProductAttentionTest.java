@@ -100,6 +100,20 @@ class DotProductAttentionTest {
     }
 
     @Test
+    void noKeysGiveZerosAsTheComposition() {
+        Tensor q = Tensor.randn(18, 1, 2, 3, 4);
+        Tensor k = Tensor.zeros(1, 2, 0, 4);
+        Tensor v = Tensor.zeros(1, 2, 0, 5);
+        for (Backend backend : List.of(ReferenceBackend.INSTANCE, CpuBackend.shared())) {
+            try (var scope = Backends.use(backend)) {
+                DotProductAttention.Result result = DotProductAttention.forward(q, k, v, null, 1f);
+                assertArrayEquals(new float[2 * 3 * 5], result.output().toFloatArray(), backend.name());
+                assertArrayEquals(new int[] {1, 2, 3, 0}, result.probs().shape(), backend.name());
+            }
+        }
+    }
+
+    @Test
     void outputAndGradientsKeepTheHeadsInterleaved() {
         Tensor q = Tensor.randn(13, 2, 3, 4, 5);
         Tensor out = DotProductAttention.forward(q, q, q, null, 1f).output();
