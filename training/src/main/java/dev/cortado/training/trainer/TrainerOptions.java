@@ -125,7 +125,10 @@ public final class TrainerOptions {
         return this;
     }
 
-    /** Loads the best checkpoint's weights into the model when training ends. */
+    /**
+     * Loads the best checkpoint's weights into the model when training ends; they are read from
+     * {@code <out>/best/}, so {@link #build} requires an output directory and {@link #saveBest} on.
+     */
     public TrainerOptions restoreBestAtEnd(boolean on) {
         this.restoreBest = on;
         return this;
@@ -152,6 +155,10 @@ public final class TrainerOptions {
     public Trainer build() {
         if ((patience > 0 || restoreBest) && monitor == null) {
             throw new IllegalArgumentException("Trainer: early stopping and restoring the best weights need monitor(metric, goal)");
+        }
+        if (restoreBest && (outputDir == null || !saveBest)) {
+            throw new IllegalArgumentException("Trainer: restoring the best weights at the end needs outputDir(dir) and"
+                    + " saveBest(true): the best weights are read back from <dir>/best");
         }
         if (monitor != null && evaluator == null) {
             throw new IllegalArgumentException("Trainer: monitoring '" + monitor + "' needs an evaluator");

@@ -190,6 +190,19 @@ class TrainerTest {
     }
 
     @Test
+    void restoringTheBestWeightsWithoutSavingThemIsRejectedAtBuild(@TempDir Path dir) {
+        Setup s = Setup.of(8, 0f);
+        Evaluator evaluator = model -> Map.of("accuracy", 0.5);
+        // Without <dir>/best the run would end with its last weights (no output dir) or with a stale best/ (saveBest off).
+        var noOutput = s.trainer(data(4)).evaluator(evaluator, 1, true).monitor("accuracy", Trainer.Goal.MAXIMIZE)
+                .restoreBestAtEnd(true);
+        assertThrows(IllegalArgumentException.class, noOutput::build);
+        var notSaved = s.trainer(data(4)).evaluator(evaluator, 1, true).monitor("accuracy", Trainer.Goal.MAXIMIZE)
+                .outputDir(dir).saveBest(false).restoreBestAtEnd(true);
+        assertThrows(IllegalArgumentException.class, notSaved::build);
+    }
+
+    @Test
     void writesAJsonLinesLogAndAPlot(@TempDir Path dir) throws IOException {
         Setup s = Setup.of(8, 0.25f);
         s.trainer(data(4)).epochs(4).outputDir(dir)
