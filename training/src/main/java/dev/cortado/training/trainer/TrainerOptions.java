@@ -100,8 +100,8 @@ public final class TrainerOptions {
     }
 
     public TrainerOptions clipGradNorm(double maxNorm) {
-        if (!(maxNorm > 0)) {
-            throw new IllegalArgumentException("Trainer: clipping max norm must be > 0, got " + maxNorm);
+        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
+            throw new IllegalArgumentException("Trainer: clipping max norm must be finite and > 0, got " + maxNorm);
         }
         this.clipNorm = maxNorm;
         return this;

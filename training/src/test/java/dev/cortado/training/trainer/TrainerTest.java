@@ -203,6 +203,12 @@ class TrainerTest {
     }
 
     @Test
+    void infiniteClippingNormIsRejectedByTheBuilderNotAtTheFirstStep() {
+        Setup s = Setup.of(8, 0f);
+        assertThrows(IllegalArgumentException.class, () -> s.trainer(data(4)).clipGradNorm(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
     void writesAJsonLinesLogAndAPlot(@TempDir Path dir) throws IOException {
         Setup s = Setup.of(8, 0.25f);
         s.trainer(data(4)).epochs(4).outputDir(dir)
