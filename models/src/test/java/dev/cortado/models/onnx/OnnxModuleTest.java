@@ -113,4 +113,51 @@ class OnnxModuleTest {
                 () -> new OnnxModule(reversed, 17, OnnxOpRegistry.standard()));
         assertTrue(order.getMessage().contains("topologically"), order.getMessage());
     }
+
+    /** Runs a one-node graph {@code y = op(x, initializers…)} on {@code x}; returns the refusal's message. */
+    private static String refusal(String op, Tensor x, Map<String, OnnxAttribute> attributes,
+                                  Map<String, Tensor> initializers) {
+        Map<String, OnnxTensor> inits = new java.util.LinkedHashMap<>();
+        initializers.forEach((name, t) -> inits.put(name, new OnnxTensor(name,
+                t.dtype() == dev.cortado.tensor.DType.INT64 ? OnnxDataType.INT64 : OnnxDataType.FLOAT, t)));
+        List<String> inputs = new java.util.ArrayList<>(List.of("x"));
+        inputs.addAll(initializers.keySet());
+        OnnxNode node = new OnnxNode("n", op, "", inputs, List.of("y"), attributes);
+        OnnxGraph graph = new OnnxGraph("g", List.of(node), List.of(tensor("x", java.util.Arrays.stream(x.shape())
+                .asLongStream().toArray())), List.of(tensor("y")), List.of(), inits);
+        OnnxModule module = new OnnxModule(graph, 17, OnnxOpRegistry.standard());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> module.run(Map.of("x", Variable.constant(x))));
+        assertTrue(e.getMessage().contains(op + " node 'n'"), e.getMessage());
+        return e.getMessage();
+    }
+
+    private static Tensor longs(long... values) {
+        return Tensor.fromLongs(values, values.length);
+    }
+
+    @Test
+    void shapeAttributesOutOfRangeAreRefusedNamingTheNode() {
+        Tensor x = Tensor.zeros(2, 3);
+        assertTrue(refusal("Reshape", x, Map.of(), Map.of("s", longs(1, 1, 0, 6))).contains("copies dim 2"));
+        assertTrue(refusal("Unsqueeze", x, Map.of(), Map.of("a", longs(0, 0))).contains("repeated"));
+        assertTrue(refusal("Flatten", x, Map.of("axis", new OnnxAttribute.IntValue(-3)), Map.of())
+                .contains("axis -3 out of range for rank 2"));
+        assertTrue(refusal("Slice", x, Map.of(), new java.util.LinkedHashMap<>(Map.of("st", longs(0, 0))) {{
+            put("en", longs(2));
+        }}).contains("same length"));
+        assertTrue(refusal("Range", Tensor.scalar(0f), Map.of(), new java.util.LinkedHashMap<>(Map.of(
+                "l", Tensor.scalar(5f))) {{
+            put("d", Tensor.scalar(0f));
+        }}).contains("delta 0"));
+    }
+
+    @Test
+    void convAndPoolAttributesOfTheWrongLengthAreRefusedNamingTheNode() {
+        Tensor x = Tensor.zeros(1, 4, 5, 5);
+        assertTrue(refusal("AveragePool", x, Map.of("kernel_shape", new OnnxAttribute.Ints(new long[] {2})), Map.of())
+                .contains("kernel_shape [2] needs 2 values"));
+        assertTrue(refusal("Conv", x, Map.of("pads", new OnnxAttribute.Ints(new long[] {1, 1})),
+                Map.of("w", Tensor.ones(4, 4, 3, 3))).contains("pads [1, 1] needs 4 values"));
+    }
 }

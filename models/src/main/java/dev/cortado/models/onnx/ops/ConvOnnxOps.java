@@ -38,9 +38,9 @@ final class ConvOnnxOps {
                 Variable w = Values.requireFloat(node, input(node, in, 1), "W");
                 Variable bias = Values.optional(in, 2);
                 boolean oneD = checkRank(node, x);
-                int[] stride = pair(node.intsAttribute("strides", null), null, oneD, 1);
-                int[] pad = pair(node.intsAttribute("pads", null), null, oneD, 0);
-                int[] dilation = pair(node.intsAttribute("dilations", null), null, oneD, 1);
+                int[] stride = pair(node, "strides", oneD, 1);
+                int[] pad = pair(node, "pads", oneD, 0);
+                int[] dilation = pair(node, "dilations", oneD, 1);
                 if (oneD) {
                     x = ShapeOps.unsqueeze(x, 2);
                     w = ShapeOps.unsqueeze(w, 2);
@@ -77,10 +77,10 @@ final class ConvOnnxOps {
                 Variable x = integer ? Values.constant(input.data().to(DType.FLOAT32))
                         : Values.requireFloat(node, input, "X");
                 boolean oneD = checkRank(node, x);
-                int[] k = pair(node.intsAttribute("kernel_shape", null), null, oneD, 1);
-                int[] stride = pair(node.intsAttribute("strides", null), null, oneD, 1);
-                int[] pad = pair(node.intsAttribute("pads", null), null, oneD, 0);
-                int[] dilation = pair(node.intsAttribute("dilations", null), null, oneD, 1);
+                int[] k = pair(node, "kernel_shape", oneD, 1);
+                int[] stride = pair(node, "strides", oneD, 1);
+                int[] pad = pair(node, "pads", oneD, 0);
+                int[] dilation = pair(node, "dilations", oneD, 1);
                 Pool2dParams params = new Pool2dParams(k[0], k[1], stride[0], stride[1], pad[0], pad[1],
                         dilation[0], dilation[1], node.intAttribute("ceil_mode", 0) != 0,
                         node.intAttribute("count_include_pad", 0) != 0);
@@ -131,10 +131,15 @@ final class ConvOnnxOps {
     }
 
     /** (height, width) values from an attribute of 1 or 2 (or 2·rank for pads) entries; 1-D gets height 1/0. */
-    private static int[] pair(long[] values, long[] fallback, boolean oneD, int neutral) {
-        long[] v = values != null ? values : fallback;
+    private static int[] pair(OnnxNode node, String attribute, boolean oneD, int neutral) {
+        long[] v = node.intsAttribute(attribute, null);
         if (v == null) {
             return new int[] {neutral, neutral};
+        }
+        int expected = (oneD ? 1 : 2) * (attribute.equals("pads") ? 2 : 1);
+        if (v.length != expected) {
+            throw new IllegalArgumentException(node.describe() + ": " + attribute + " " + Arrays.toString(v) + " needs "
+                    + expected + " values for a " + (oneD ? "1" : "2") + "-D input");
         }
         return oneD ? new int[] {neutral == 1 ? 1 : 0, (int) v[0]} : new int[] {(int) v[0], (int) v[1]};
     }

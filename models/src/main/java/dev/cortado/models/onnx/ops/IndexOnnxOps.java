@@ -13,6 +13,7 @@ import dev.cortado.tensor.Reductions;
 import dev.cortado.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -60,7 +61,12 @@ final class IndexOnnxOps {
             double start = Values.scalar(node, input(node, in, 0), "start");
             double limit = Values.scalar(node, input(node, in, 1), "limit");
             double delta = Values.scalar(node, input(node, in, 2), "delta");
-            int n = (int) Math.max(0, Math.ceil((limit - start) / delta));
+            double count = Math.max(0, Math.ceil((limit - start) / delta));
+            if (delta == 0 || !(count < Integer.MAX_VALUE - 8)) {
+                throw new IllegalArgumentException(node.describe() + ": range(" + start + ", " + limit + ", " + delta
+                        + ") has " + (delta == 0 ? "delta 0" : count + " elements"));
+            }
+            int n = (int) count;
             boolean isFloat = Values.isFloat(input(node, in, 0));
             float[] floats = new float[n];
             long[] longs = new long[n];
@@ -99,6 +105,12 @@ final class IndexOnnxOps {
         Variable stepsInput = Values.optional(in, 4);
         long[] axes = axesInput == null ? null : Values.longs(node, axesInput, "axes");
         long[] steps = stepsInput == null ? null : Values.longs(node, stepsInput, "steps");
+        if (ends.length != starts.length || axes != null && axes.length != starts.length
+                || steps != null && steps.length != starts.length) {
+            throw new IllegalArgumentException(node.describe() + ": starts " + Arrays.toString(starts) + ", ends "
+                    + Arrays.toString(ends) + ", axes " + Arrays.toString(axes) + " and steps "
+                    + Arrays.toString(steps) + " must have the same length");
+        }
         Variable out = x;
         for (int i = 0; i < starts.length; i++) {
             int axis = Values.normalizeAxis(node, axes == null ? i : axes[i], x.dim());

@@ -56,6 +56,10 @@ final class ShapeOnnxOps {
             Variable x = input(node, in, 0);
             long axisAttribute = node.intAttribute("axis", 1);
             // axis may equal the rank (everything in the outer dim); negatives count from the rank.
+            if (axisAttribute < -x.dim()) {
+                throw new IllegalArgumentException(node.describe() + ": axis " + axisAttribute
+                        + " out of range for rank " + x.dim());
+            }
             int axis = Values.normalizeAxis(node, axisAttribute < 0 ? axisAttribute + x.dim() : axisAttribute,
                     x.dim() + 1);
             int outer = Shapes.numel(Arrays.copyOfRange(x.shape(), 0, axis));
@@ -106,7 +110,12 @@ final class ShapeOnnxOps {
             int rank = x.dim() + axes.length;
             boolean[] inserted = new boolean[rank];
             for (long axis : axes) {
-                inserted[Values.normalizeAxis(node, axis, rank)] = true;
+                int d = Values.normalizeAxis(node, axis, rank);
+                if (inserted[d]) {
+                    throw new IllegalArgumentException(node.describe() + ": axis " + axis + " repeated in axes "
+                            + Arrays.toString(axes));
+                }
+                inserted[d] = true;
             }
             int[] shape = new int[rank];
             for (int d = 0, source = 0; d < rank; d++) {
@@ -165,6 +174,10 @@ final class ShapeOnnxOps {
         int[] shape = new int[target.length];
         for (int d = 0; d < shape.length; d++) {
             // 0 copies the input's size at that position unless allowzero is set.
+            if (target[d] == 0 && !allowZero && d >= x.dim()) {
+                throw new IllegalArgumentException(node.describe() + ": shape " + Arrays.toString(target)
+                        + " copies dim " + d + " (0) of an input of rank " + x.dim() + " " + Shapes.str(x.shape()));
+            }
             shape[d] = target[d] == 0 && !allowZero ? x.shape()[d] : Math.toIntExact(target[d]);
         }
         return one(ShapeOps.reshape(x, shape));
