@@ -18,6 +18,10 @@ final class Devices {
     }
 
     static int run(String[] args, PrintStream out) {
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println("usage: cortado devices [--backend cpu|reference|tornado]");
+            return 0;
+        }
         if (args.length > 0) {
             System.err.println("cortado devices: takes no arguments, got " + String.join(" ", args));
             return 2;

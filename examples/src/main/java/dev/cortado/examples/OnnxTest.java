@@ -17,10 +17,16 @@ final class OnnxTest {
     private OnnxTest() {
     }
 
+    private static final String USAGE = "usage: cortado onnx-test DIR…  (e.g. /usr/share/libonnx-testdata/data/node)";
+
     static int run(String[] args, PrintStream out) {
         if (args.length == 0) {
-            System.err.println("usage: cortado onnx-test DIR…  (e.g. /usr/share/libonnx-testdata/data/node)");
+            System.err.println(USAGE);
             return 2;
+        }
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            out.println(USAGE);
+            return 0;
         }
         List<Path> roots = Arrays.stream(args).map(Path::of).toList();
         for (Path root : roots) {

@@ -53,4 +53,10 @@ class CortadoTest {
         assertTrue(run(0, "help").contains("devices"));
         run(2, "devices", "extra");
     }
+
+    @Test
+    void helpOfDevicesAndOnnxTestPrintsTheirUsageAndSucceeds() {
+        assertTrue(run(0, "devices", "--help").contains("usage: cortado devices"));
+        assertTrue(run(0, "onnx-test", "--help").contains("usage: cortado onnx-test"));
+    }
 }
