@@ -112,6 +112,15 @@ final class Continual {
         if (gamma > 1) {
             throw new IllegalArgumentException("--gamma must be in [0, 1], got " + gamma);
         }
+        // Read before training, so that a bad value fails at once rather than after a whole setting.
+        options.integer("epochs", 1);
+        options.integer("batch-size", 1);
+        options.number("lr", 0);
+        List<Setting> settings = settings(options.string("settings"));
+        for (Setting setting : settings) {
+            options.number(setting.option + "-lambda", 0);
+            options.number(setting.option + "-online-lambda", 0);
+        }
         FashionMnistJobs.Splits data = FashionMnistJobs.load(options);
         List<Task> tasks = new ArrayList<>();
         for (int t = 0; t < TASKS; t++) {
@@ -128,7 +137,7 @@ final class Continual {
                     + " exceeds the " + tasks.getFirst().train().size() + " training images of a task");
         }
         ObjectNode result = JsonNodeFactory.instance.objectNode();
-        for (Setting setting : settings(options.string("settings"))) {
+        for (Setting setting : settings) {
             ObjectNode summary = result.putObject(setting.key);
             ObjectNode perTask = JsonNodeFactory.instance.objectNode();
             ObjectNode whenLearnt = JsonNodeFactory.instance.objectNode();

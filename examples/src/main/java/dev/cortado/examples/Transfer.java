@@ -73,6 +73,9 @@ final class Transfer {
             throw new IllegalArgumentException("--label-share must be in (0, 1], got " + labelShare);
         }
         int testLimit = options.integer("test-limit", 0);
+        // Read before pretraining, so that a bad value fails at once rather than minutes in.
+        options.integer("transfer-epochs", 1);
+        options.number("transfer-lr", 0);
         Path out = options.path("out");
         FashionMnistJobs.Splits data = FashionMnistJobs.load(options);
 

@@ -49,5 +49,7 @@ class ContinualTest {
         JobAssertions.assertMissingDataIsExitTwo(Continual::run, dir.resolve("no-such-dir"));
         JobAssertions.assertBadOptionIsExitTwo(Continual::run, "continual");
         assertEquals(2, JobAssertions.run(Continual::run, "--gamma", "1.5").code());
+        JobAssertions.assertRefusedBeforeWriting(Continual::run, dir.resolve("out"),
+                "--domain-lambda must be a finite number >= 0.0, got NaN", "--domain-lambda", "NaN");
     }
 }

@@ -79,6 +79,16 @@ final class JobAssertions {
         assertEquals("", outcome.out());
     }
 
+    /** {@code args} with {@code --out out} exit with 2 and {@code message} before anything is written to {@code out}. */
+    static void assertRefusedBeforeWriting(Command command, Path out, String message, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--out", out.toString()));
+        Outcome outcome = run(command, all.toArray(String[]::new));
+        assertEquals(2, outcome.code(), outcome.err());
+        assertTrue(outcome.err().contains(message), outcome.err());
+        assertTrue(!Files.exists(out), out + " was written");
+    }
+
     /** An unknown option is exit code 2 with the message and the usage. */
     static void assertBadOptionIsExitTwo(Command command, String name) {
         Outcome outcome = run(command, "--epochs", "zero");

@@ -49,5 +49,7 @@ class TransferTest {
         JobAssertions.assertMissingDataIsExitTwo(Transfer::run, dir.resolve("no-such-dir"));
         JobAssertions.assertBadOptionIsExitTwo(Transfer::run, "transfer");
         assertEquals(2, JobAssertions.run(Transfer::run, "--label-share", "2").code());
+        JobAssertions.assertRefusedBeforeWriting(Transfer::run, dir.resolve("out"),
+                "--transfer-epochs must be at least 1, got 0", "--transfer-epochs", "0");
     }
 }
