@@ -82,6 +82,9 @@ final class FashionMnistJobs {
         try {
             options.parse(args);
             Backends.byName(options.string("backend"));
+            if (Files.exists(options.path("out")) && !Files.isDirectory(options.path("out"))) {
+                throw new IllegalArgumentException("--out " + options.string("out") + " is not a directory");
+            }
         } catch (IllegalArgumentException e) {
             err.println("cortado " + command + ": " + e.getMessage());
             err.print(options.usage());

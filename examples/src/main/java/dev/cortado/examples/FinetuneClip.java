@@ -25,7 +25,6 @@ import dev.cortado.training.trainer.TrainingResult;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,7 +124,6 @@ final class FinetuneClip {
     }
 
     static Map<String, Object> train(Settings s) throws IOException {
-        Files.createDirectories(s.out());
         FashionMnistJobs.Splits splits = FashionMnistJobs.load(s.options());
         UInt8ImageDataset train = limit(splits.train(), s.trainLimit());
         UInt8ImageDataset test = limit(splits.test(), s.testLimit());

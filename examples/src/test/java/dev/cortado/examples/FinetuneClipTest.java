@@ -65,13 +65,20 @@ class FinetuneClipTest {
     }
 
     @Test
-    void missingDataBadOptionsAndHelp(@TempDir Path dir) {
+    void missingDataBadOptionsAndHelp(@TempDir Path dir) throws IOException {
         JobAssertions.assertMissingDataIsExitTwo(FinetuneClip::run, dir.resolve("no-such-dir"));
         JobAssertions.assertBadOptionIsExitTwo(FinetuneClip::run, "finetune-clip");
         assertEquals(2, JobAssertions.run(FinetuneClip::run, "--holdout", "9").code());
         JobAssertions.Outcome badStem = JobAssertions.run(FinetuneClip::run, "--stem", "resnet");
         assertEquals(2, badStem.code());
         assertTrue(badStem.err().contains("--stem must be conv or patch, got 'resnet'"), badStem.err());
+        JobAssertions.assertRefusedBeforeWriting(FinetuneClip::run, dir.resolve("out"), "patch size (5)", "--patch", "5");
+        JobAssertions.assertRefusedBeforeWriting(FinetuneClip::run, dir.resolve("out"), "no-such-dir",
+                "--data", dir.resolve("no-such-dir").toString());
+        Path file = Files.createFile(dir.resolve("a-file"));
+        JobAssertions.Outcome outIsAFile = JobAssertions.run(FinetuneClip::run, "--out", file.toString());
+        assertEquals(2, outIsAFile.code(), outIsAFile.err());
+        assertTrue(outIsAFile.err().contains("--out " + file + " is not a directory"), outIsAFile.err());
         JobAssertions.Outcome help = JobAssertions.run(FinetuneClip::run, "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--holdout") && help.out().contains("--lora"), help.out());
