@@ -9,6 +9,7 @@ import dev.cortado.autograd.SoftmaxOps;
 import dev.cortado.autograd.Variable;
 import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Elementwise;
+import dev.cortado.tensor.Shapes;
 import dev.cortado.tensor.Tensor;
 import dev.cortado.tensor.backend.CompareOp;
 
@@ -120,9 +121,8 @@ public final class Losses {
                         + i + " is not a probability in [0, 1] (target " + Arrays.toString(target.shape()) + ")");
             }
         }
-        if (posWeight != null && !broadcastsTo(posWeight.shape(), logits.shape())) {
-            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: pos weight " + Arrays.toString(
-                    posWeight.shape()) + " must broadcast to logits " + Arrays.toString(logits.shape()));
+        if (posWeight != null) {
+            requireBroadcastsTo(posWeight.shape(), logits.shape());
         }
         Variable softplus = Functional.softplus(logits);
         Variable loss;
@@ -137,15 +137,18 @@ public final class Losses {
         return reduce(loss, reduction);
     }
 
-    /** Whether {@code from} broadcasts to exactly {@code to} (trailing dims equal or 1, no new dims). */
-    private static boolean broadcastsTo(int[] from, int[] to) {
-        int lead = to.length - from.length;
-        for (int d = 0; d < from.length; d++) {
-            if (lead < 0 || (from[d] != 1 && from[d] != to[lead + d])) {
-                return false;
-            }
+    /** Refuses a pos weight that does not broadcast to exactly the logits' shape. */
+    private static void requireBroadcastsTo(int[] posWeight, int[] logits) {
+        boolean broadcasts;
+        try {
+            broadcasts = Arrays.equals(Shapes.broadcast("binaryCrossEntropyWithLogits", posWeight, logits), logits);
+        } catch (IllegalArgumentException e) {
+            broadcasts = false;
         }
-        return lead >= 0;
+        if (!broadcasts) {
+            throw new IllegalArgumentException("binaryCrossEntropyWithLogits: pos weight " + Arrays.toString(posWeight)
+                    + " must broadcast to logits " + Arrays.toString(logits));
+        }
     }
 
     /** Squared error (x − y)², reduced; x and y must have the same shape (both may carry gradients). */

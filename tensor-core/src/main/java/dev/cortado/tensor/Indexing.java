@@ -110,14 +110,7 @@ public final class Indexing {
     public static Tensor scatterAddInPlace(Tensor dst, int dim, Tensor index, Tensor src) {
         String op = "scatterAddInPlace";
         int d = validateScatterAdd(op, dst, dim, index, src);
-        int[] shape = dst.shape();
-        int[] strides = dst.strides();
-        for (int i = 0; i < shape.length; i++) {
-            if (strides[i] == 0 && shape[i] > 1) {
-                throw new IllegalArgumentException(op + ": dst of shape " + Shapes.str(shape) + " with strides "
-                        + Shapes.str(strides) + " is a broadcast view whose elements alias each other");
-            }
-        }
+        dst.requireDistinctElements(op + ": dst");
         // Reading src while writing dst would see partial sums if they share storage.
         Tensor source = src.storage() == dst.storage() ? src.copy() : src;
         Backends.current().scatterAdd(atLeast1d(dst), d, atLeast1d(index), atLeast1d(source));

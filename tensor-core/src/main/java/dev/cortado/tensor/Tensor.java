@@ -319,12 +319,7 @@ public final class Tensor {
      * broadcast view (stride 0), whose elements alias each other; a source sharing this storage is read first.
      */
     public Tensor copyFrom(Tensor source) {
-        for (int d = 0; d < shape.length; d++) {
-            if (strides[d] == 0 && shape[d] > 1) {
-                throw new IllegalArgumentException("copyFrom: target of shape " + Shapes.str(shape) + " with strides "
-                        + Shapes.str(strides) + " is a broadcast view whose elements alias each other");
-            }
-        }
+        requireDistinctElements("copyFrom: target");
         if (!Arrays.equals(Shapes.broadcast("copyFrom", source.shape, shape), shape)) {
             throw new IllegalArgumentException("copyFrom: source of shape " + Shapes.str(source.shape)
                     + " does not broadcast to the target shape " + Shapes.str(shape));
@@ -336,6 +331,19 @@ public final class Tensor {
         Backends.current().copy(src, this);
         markModified();
         return this;
+    }
+
+    /**
+     * Refuses this tensor as the target of an in-place write when it is a broadcast view (a stride-0 dim of size
+     * above 1), whose elements alias each other; {@code what} starts the message ("op: role").
+     */
+    void requireDistinctElements(String what) {
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                throw new IllegalArgumentException(what + " of shape " + Shapes.str(shape) + " with strides "
+                        + Shapes.str(strides) + " is a broadcast view whose elements alias each other");
+            }
+        }
     }
 
     // ---------------------------------------------------------------- views

@@ -15,6 +15,7 @@ import dev.cortado.models.onnx.proto.Onnx.NodeProto;
 import dev.cortado.models.onnx.proto.Onnx.OperatorSetIdProto;
 import dev.cortado.models.onnx.proto.Onnx.StringStringEntryProto;
 import dev.cortado.models.onnx.proto.Onnx.TensorProto;
+import dev.cortado.tensor.Fifos;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,8 +138,7 @@ class OnnxBadInputTest {
 
     @Test
     void aFifoIsRefusedInsteadOfBlocking() throws IOException, InterruptedException {
-        Path fifo = dir.resolve("fifo.onnx");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Path fifo = Fifos.create(dir.resolve("fifo.onnx"));
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertRefused(fifo, "is not a regular file"));
     }
 

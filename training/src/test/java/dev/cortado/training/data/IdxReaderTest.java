@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.tensor.Fifos;
 import dev.cortado.training.data.IdxReader.IdxArray;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -172,10 +173,9 @@ class IdxReaderTest {
 
     @Test
     void aFifoIsRefusedInsteadOfBlocking() throws IOException, InterruptedException {
-        Path fifo = dir.resolve("train-images-idx3-ubyte");
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
-        DatasetFormatException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
-                () -> assertThrows(DatasetFormatException.class, () -> IdxReader.readImages(fifo)));
+        Path fifo = Fifos.create(dir.resolve("train-images-idx3-ubyte"));
+        DatasetFormatException e = Fifos.assertRefusedWithoutBlocking(DatasetFormatException.class,
+                () -> IdxReader.readImages(fifo));
         assertEquals("IDX file " + fifo + " is not a regular file", e.getMessage());
     }
 }
