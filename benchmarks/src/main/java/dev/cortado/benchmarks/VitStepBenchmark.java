@@ -76,11 +76,14 @@ public class VitStepBenchmark {
     public float step() {
         try (var scope = Backends.use(backend)) {
             model.train();
-            optimizer.zeroGrad();
-            Variable loss = Losses.crossEntropy(model.forward(Variable.constant(images)), labels);
-            loss.backward();
-            optimizer.step();
-            return loss.data().item();
+            // A backend may capture the step and replay it on its device (Backend.step).
+            return backend.step(() -> {
+                optimizer.zeroGrad();
+                Variable loss = Losses.crossEntropy(model.forward(Variable.constant(images)), labels);
+                loss.backward();
+                optimizer.step();
+                return loss.data().item();
+            });
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cortado.tensor.backend;
 
 import dev.cortado.tensor.Tensor;
+import java.util.function.Supplier;
 
 /**
  * The kernels every op dispatches to. The functional op classes ({@code Elementwise}, {@code Reductions},
@@ -270,5 +271,16 @@ public interface Backend {
         theta.markModified();
         m.markModified();
         v.markModified();
+    }
+
+    /**
+     * Runs one training step ({@code body}: forward, loss, backward, optimiser update) and returns its result.
+     * A training loop calls it once per step; steps that repeat the same backend calls with the same shapes let
+     * a device backend capture them once and replay them as one device program, keeping parameters, moments and
+     * activations on the device (see docs/architecture.md, "Device residency"). Values the body reads on the
+     * host are current when read. This default just runs the body.
+     */
+    default <T> T step(Supplier<T> body) {
+        return body.get();
     }
 }

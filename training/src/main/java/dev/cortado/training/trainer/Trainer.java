@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cortado.autograd.NoGrad;
 import dev.cortado.autograd.Variable;
 import dev.cortado.nn.Module;
+import dev.cortado.tensor.backend.Backends;
 import dev.cortado.training.checkpoint.Checkpoint;
 import dev.cortado.training.checkpoint.CheckpointStore;
 import dev.cortado.training.checkpoint.Checkpointable;
@@ -205,6 +206,24 @@ public final class Trainer implements TrainerContext {
     /** One optimiser step over {@code group} batches. */
     private void trainStep(BatchSource.BatchIterator batches, int group) throws IOException {
         long started = System.nanoTime();
+        // Through the backend, which may capture the step and replay it as one device program (Backend.step).
+        StepTotals totals = Backends.current().step(() -> computeStep(batches, group));
+        step++;
+        positionSaved = false;
+        double loss = totals.lossSum() / group;
+        history.addStep(step, loss);
+        if (log != null) {
+            log.step(epoch, step, loss, options.optimizer.groups().getFirst().lr(), (System.nanoTime() - started) / 1e9);
+        }
+        progress.step(epoch, step, loss, totals.examples());
+        options.callbacks.forEach(c -> c.onStepEnd(this, loss));
+    }
+
+    private record StepTotals(double lossSum, int examples) {
+    }
+
+    /** Gradients of {@code group} batches, clipping, the schedule and the optimiser update. */
+    private StepTotals computeStep(BatchSource.BatchIterator batches, int group) {
         options.optimizer.zeroGrad();
         options.model.zeroGrad(); // trainable parameters outside the optimiser must not accumulate across steps
         double lossSum = 0;
@@ -241,15 +260,7 @@ public final class Trainer implements TrainerContext {
         }
         options.callbacks.forEach(c -> c.beforeOptimizerStep(this));
         options.optimizer.step();
-        step++;
-        positionSaved = false;
-        double loss = lossSum / group;
-        history.addStep(step, loss);
-        if (log != null) {
-            log.step(epoch, step, loss, options.optimizer.groups().getFirst().lr(), (System.nanoTime() - started) / 1e9);
-        }
-        progress.step(epoch, step, loss, examples);
-        options.callbacks.forEach(c -> c.onStepEnd(this, loss));
+        return new StepTotals(lossSum, examples);
     }
 
     private TrainingDivergedException diverged(String what, double value) {
