@@ -1,5 +1,9 @@
 package dev.cortado.tornado;
 
+import static dev.cortado.tornado.graphs.StepCall.Access.READ;
+import static dev.cortado.tornado.graphs.StepCall.Access.UPDATE;
+import static dev.cortado.tornado.graphs.StepCall.Access.WRITE;
+
 import dev.cortado.tensor.DType;
 import dev.cortado.tensor.Tensor;
 import dev.cortado.tensor.backend.AdamStep;
@@ -21,12 +25,19 @@ import dev.cortado.tornado.graphs.LayerNormGraph;
 import dev.cortado.tornado.graphs.MatmulGraph;
 import dev.cortado.tornado.graphs.ReduceGraph;
 import dev.cortado.tornado.graphs.SoftmaxGraph;
+import dev.cortado.tornado.graphs.StepCall;
+import dev.cortado.tornado.graphs.StepCall.Access;
+import dev.cortado.tornado.graphs.StepCapture;
+import dev.cortado.tornado.graphs.StepOps;
 import dev.cortado.tornado.graphs.TaskNames;
 import dev.cortado.tornado.graphs.Transfers;
 import dev.cortado.tornado.graphs.UnaryGraph;
+import dev.cortado.tornado.kernels.CopyKernels;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 
 /**
@@ -67,11 +78,15 @@ public final class TornadoBackend implements Backend {
     private final Transfers transfers = new Transfers();
     /** Tasks that failed once and now run on the CPU. */
     private final Set<String> failed = ConcurrentHashMap.newKeySet();
+    private final StepCapture capture;
+    private static final String BYTECODE_SIZE_PROPERTY = "tornado.tvm.maxbytecodesize";
+    private static final int STEP_BYTECODE_SIZE = 1 << 20;
 
     private TornadoBackend(TornadoDevice device, Backend cpu, boolean strict) {
         this.device = device;
         this.cpu = cpu;
         this.strict = strict;
+        this.capture = new StepCapture(device, cpu, transfers, strict, TornadoBackend::oneLine);
     }
 
     /**
@@ -82,6 +97,11 @@ public final class TornadoBackend implements Backend {
      * @throws BackendUnavailableException when no device answers or the probe fails
      */
     public static TornadoBackend open(boolean strict) throws BackendUnavailableException {
+        // A step plan's graphs carry a hundred or more tasks and buffers; TornadoVM's default bytecode buffer
+        // (4 KiB) holds a few dozen. Read once, when TornadoVM compiles its first graph (the probe below).
+        if (System.getProperty(BYTECODE_SIZE_PROPERTY) == null) {
+            System.setProperty(BYTECODE_SIZE_PROPERTY, Integer.toString(STEP_BYTECODE_SIZE));
+        }
         TornadoBackend backend = new TornadoBackend(TornadoDevices.select(), CpuBackend.shared(), strict);
         backend.probe();
         return backend;
@@ -161,27 +181,64 @@ public final class TornadoBackend implements Backend {
 
     // ------------------------------------------------------------ on the device
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the calls of repeated steps are captured and replayed as one device program ({@link StepCapture}).
+     */
+    @Override
+    public <T> T step(Supplier<T> body) {
+        return capture.step(body);
+    }
+
+    /** What step capture did so far: plans built, steps replayed, steps that left their plan. */
+    public StepCapture.Stats stepStats() {
+        return capture.stats();
+    }
+
+    /** Runs {@code call} through the step capture: at once outside a step, recorded or replayed inside one. */
+    private void run(StepCall call) {
+        capture.run(call);
+    }
+
+    private void host(String op, List<Object> attributes, Runnable eager, Tensor[] operands, Access... access) {
+        capture.run(StepCall.host(op, attributes, eager, operands, access));
+    }
+
     @Override
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        if (out.numel() == 0 || !offload(TaskNames.UNARY, () -> UnaryGraph.forward(graphs, device, cpu, op, x, out))) {
-            cpu.unary(op, x, out);
-        }
+        Runnable eager = () -> {
+            if (out.numel() == 0 || !offload(TaskNames.UNARY, () -> UnaryGraph.forward(graphs, device, cpu, op, x, out))) {
+                cpu.unary(op, x, out);
+            }
+        };
+        run(out.numel() == 0 ? StepCall.host("unary", List.of(op), eager, new Tensor[] {x, out}, READ, WRITE)
+                : StepOps.unary(op, x, out, eager));
     }
 
     @Override
     public void unaryBackward(UnaryOp op, Tensor x, Tensor gradOut, Tensor gradIn) {
-        if (gradIn.numel() == 0 || !offload(TaskNames.UNARY_BACKWARD,
-                () -> UnaryGraph.backward(graphs, device, cpu, op, x, gradOut, gradIn))) {
-            cpu.unaryBackward(op, x, gradOut, gradIn);
-        }
+        Runnable eager = () -> {
+            if (gradIn.numel() == 0 || !offload(TaskNames.UNARY_BACKWARD,
+                    () -> UnaryGraph.backward(graphs, device, cpu, op, x, gradOut, gradIn))) {
+                cpu.unaryBackward(op, x, gradOut, gradIn);
+            }
+        };
+        run(gradIn.numel() == 0
+                ? StepCall.host("unaryBackward", List.of(op), eager, new Tensor[] {x, gradOut, gradIn}, READ, READ, WRITE)
+                : StepOps.unaryBackward(op, x, gradOut, gradIn, eager));
     }
 
     @Override
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        if (out.numel() == 0 || !BinaryGraph.supports(out)
-                || !offload(TaskNames.BINARY, () -> BinaryGraph.run(graphs, device, cpu, op, a, b, out))) {
-            cpu.binary(op, a, b, out);
-        }
+        boolean onDevice = out.numel() > 0 && BinaryGraph.supports(out);
+        Runnable eager = () -> {
+            if (!onDevice || !offload(TaskNames.BINARY, () -> BinaryGraph.run(graphs, device, cpu, op, a, b, out))) {
+                cpu.binary(op, a, b, out);
+            }
+        };
+        run(onDevice ? StepOps.binary(op, a, b, out, eager)
+                : StepCall.host("binary", List.of(op), eager, new Tensor[] {a, b, out}, READ, READ, WRITE));
     }
 
     @Override
@@ -191,107 +248,166 @@ public final class TornadoBackend implements Backend {
             n *= x.size(d);
         }
         int rowLength = n;
-        if (n == 0 || out.numel() == 0
-                || !offload(TaskNames.REDUCE, () -> ReduceGraph.run(graphs, device, cpu, op, x, rowLength, out))) {
-            cpu.reduce(op, x, reducedDims, out);
-        }
+        boolean onDevice = n > 0 && out.numel() > 0;
+        Runnable eager = () -> {
+            if (!onDevice || !offload(TaskNames.REDUCE, () -> ReduceGraph.run(graphs, device, cpu, op, x, rowLength, out))) {
+                cpu.reduce(op, x, reducedDims, out);
+            }
+        };
+        run(onDevice ? StepOps.reduce(op, x, rowLength, out, eager)
+                : StepCall.host("reduce", List.of(op, reducedDims), eager, new Tensor[] {x, out}, READ, WRITE));
     }
 
     @Override
     public void softmax(Tensor x, Tensor out, boolean log) {
-        if (x.numel() == 0 || !offload(TaskNames.SOFTMAX, () -> SoftmaxGraph.forward(graphs, device, cpu, x, out, log))) {
-            cpu.softmax(x, out, log);
-        }
+        Runnable eager = () -> {
+            if (x.numel() == 0 || !offload(TaskNames.SOFTMAX, () -> SoftmaxGraph.forward(graphs, device, cpu, x, out, log))) {
+                cpu.softmax(x, out, log);
+            }
+        };
+        run(x.numel() == 0 ? StepCall.host("softmax", List.of(log), eager, new Tensor[] {x, out}, READ, WRITE)
+                : StepOps.softmax(x, out, log, eager));
     }
 
     @Override
     public void softmaxBackward(Tensor y, Tensor gradOut, Tensor gradIn, boolean log) {
-        if (y.numel() == 0 || !offload(TaskNames.SOFTMAX_BACKWARD,
-                () -> SoftmaxGraph.backward(graphs, device, cpu, y, gradOut, gradIn, log))) {
-            cpu.softmaxBackward(y, gradOut, gradIn, log);
-        }
+        Runnable eager = () -> {
+            if (y.numel() == 0 || !offload(TaskNames.SOFTMAX_BACKWARD,
+                    () -> SoftmaxGraph.backward(graphs, device, cpu, y, gradOut, gradIn, log))) {
+                cpu.softmaxBackward(y, gradOut, gradIn, log);
+            }
+        };
+        run(y.numel() == 0
+                ? StepCall.host("softmaxBackward", List.of(log), eager, new Tensor[] {y, gradOut, gradIn}, READ, READ, WRITE)
+                : StepOps.softmaxBackward(y, gradOut, gradIn, log, eager));
     }
 
     @Override
     public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out, Tensor mean, Tensor rstd) {
-        if (x.numel() == 0 || !offload(TaskNames.LAYER_NORM,
-                () -> LayerNormGraph.forward(graphs, device, cpu, x, weight, bias, eps, out, mean, rstd))) {
-            cpu.layerNorm(x, weight, bias, eps, out, mean, rstd);
-        }
+        Runnable eager = () -> {
+            if (x.numel() == 0 || !offload(TaskNames.LAYER_NORM,
+                    () -> LayerNormGraph.forward(graphs, device, cpu, x, weight, bias, eps, out, mean, rstd))) {
+                cpu.layerNorm(x, weight, bias, eps, out, mean, rstd);
+            }
+        };
+        run(x.numel() == 0 ? StepCall.host("layerNorm", List.of(eps), eager,
+                new Tensor[] {x, weight, bias, out, mean, rstd}, READ, READ, READ, WRITE, WRITE, WRITE)
+                : StepOps.layerNorm(x, weight, bias, eps, out, mean, rstd, eager));
     }
 
     @Override
     public void layerNormBackward(Tensor x, Tensor weight, Tensor mean, Tensor rstd, Tensor gradOut, Tensor gradIn,
                                   Tensor gradWeight, Tensor gradBias) {
-        if (x.numel() == 0 || !offload(TaskNames.LAYER_NORM_BACKWARD, () -> LayerNormGraph.backward(graphs, device, cpu,
-                x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias))) {
-            cpu.layerNormBackward(x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias);
-        }
+        Runnable eager = () -> {
+            if (x.numel() == 0 || !offload(TaskNames.LAYER_NORM_BACKWARD, () -> LayerNormGraph.backward(graphs, device,
+                    cpu, x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias))) {
+                cpu.layerNormBackward(x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias);
+            }
+        };
+        run(x.numel() == 0 ? StepCall.host("layerNormBackward", List.of(), eager,
+                new Tensor[] {x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias},
+                READ, READ, READ, READ, READ, WRITE, WRITE, WRITE)
+                : StepOps.layerNormBackward(x, weight, mean, rstd, gradOut, gradIn, gradWeight, gradBias, eager));
     }
 
     @Override
     public void matmul(Tensor a, Tensor b, Tensor out) {
-        if (out.numel() == 0 || a.size(2) == 0
-                || !offload(TaskNames.SGEMM, () -> MatmulGraph.run(graphs, device, cpu, a, b, out))) {
-            cpu.matmul(a, b, out);
-        }
+        boolean onDevice = out.numel() > 0 && a.size(2) > 0;
+        Runnable eager = () -> {
+            if (!onDevice || !offload(TaskNames.SGEMM, () -> MatmulGraph.run(graphs, device, cpu, a, b, out))) {
+                cpu.matmul(a, b, out);
+            }
+        };
+        run(onDevice ? StepOps.matmul(a, b, out, eager)
+                : StepCall.host("matmul", List.of(), eager, new Tensor[] {a, b, out}, READ, READ, WRITE));
     }
 
     @Override
     public void conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor out) {
-        if (out.numel() == 0 || !offload(TaskNames.CONV2D,
-                () -> ConvGraph.forward(graphs, device, cpu, input, weight, bias, params, out))) {
-            cpu.conv2d(input, weight, bias, params, out);
-        }
+        Runnable eager = () -> {
+            if (out.numel() == 0 || !offload(TaskNames.CONV2D,
+                    () -> ConvGraph.forward(graphs, device, cpu, input, weight, bias, params, out))) {
+                cpu.conv2d(input, weight, bias, params, out);
+            }
+        };
+        run(out.numel() == 0 ? StepCall.host("conv2d", List.of(params), eager,
+                new Tensor[] {input, weight, bias, out}, READ, READ, READ, WRITE)
+                : StepOps.conv2d(input, weight, bias, params, out, eager));
     }
 
     @Override
     public void conv2dInputGrad(Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradInput) {
-        if (gradOut.numel() == 0 || gradInput.numel() == 0 || !offload(TaskNames.CONV2D_INPUT_GRAD,
-                () -> ConvGraph.inputGrad(graphs, device, cpu, gradOut, weight, params, gradInput))) {
-            cpu.conv2dInputGrad(gradOut, weight, params, gradInput);
-        }
+        boolean onDevice = gradOut.numel() > 0 && gradInput.numel() > 0;
+        Runnable eager = () -> {
+            if (!onDevice || !offload(TaskNames.CONV2D_INPUT_GRAD,
+                    () -> ConvGraph.inputGrad(graphs, device, cpu, gradOut, weight, params, gradInput))) {
+                cpu.conv2dInputGrad(gradOut, weight, params, gradInput);
+            }
+        };
+        run(onDevice ? StepOps.conv2dInputGrad(gradOut, weight, params, gradInput, eager)
+                : StepCall.host("conv2dInputGrad", List.of(params), eager, new Tensor[] {gradOut, weight, gradInput},
+                READ, READ, WRITE));
     }
 
     @Override
     public void conv2dWeightGrad(Tensor input, Tensor gradOut, Conv2dParams params, Tensor gradWeight) {
-        if (gradOut.numel() == 0 || gradWeight.numel() == 0 || !offload(TaskNames.CONV2D_WEIGHT_GRAD,
-                () -> ConvGraph.weightGrad(graphs, device, cpu, input, gradOut, params, gradWeight))) {
-            cpu.conv2dWeightGrad(input, gradOut, params, gradWeight);
-        }
+        boolean onDevice = gradOut.numel() > 0 && gradWeight.numel() > 0;
+        Runnable eager = () -> {
+            if (!onDevice || !offload(TaskNames.CONV2D_WEIGHT_GRAD,
+                    () -> ConvGraph.weightGrad(graphs, device, cpu, input, gradOut, params, gradWeight))) {
+                cpu.conv2dWeightGrad(input, gradOut, params, gradWeight);
+            }
+        };
+        run(onDevice ? StepOps.conv2dWeightGrad(input, gradOut, params, gradWeight, eager)
+                : StepCall.host("conv2dWeightGrad", List.of(params), eager, new Tensor[] {input, gradOut, gradWeight},
+                READ, READ, WRITE));
     }
 
     @Override
     public void gather(Tensor x, int dim, Tensor index, Tensor out) {
-        if (out.numel() == 0 || x.dtype() != DType.FLOAT32
-                || !offload(TaskNames.GATHER, () -> IndexGraph.gather(graphs, device, cpu, x, dim, index, out))) {
-            cpu.gather(x, dim, index, out);
-        }
+        boolean onDevice = out.numel() > 0 && x.dtype() == DType.FLOAT32;
+        Runnable eager = () -> {
+            if (!onDevice || !offload(TaskNames.GATHER, () -> IndexGraph.gather(graphs, device, cpu, x, dim, index, out))) {
+                cpu.gather(x, dim, index, out);
+            }
+        };
+        run(onDevice ? StepOps.gather(x, dim, index, out, eager)
+                : StepCall.host("gather", List.of(dim), eager, new Tensor[] {x, index, out}, READ, READ, WRITE));
     }
 
     @Override
     public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
-        if (out.numel() == 0 || x.dtype() != DType.FLOAT32
-                || !offload(TaskNames.GATHER, () -> IndexGraph.indexSelect(graphs, device, cpu, x, dim, index, out))) {
-            cpu.indexSelect(x, dim, index, out);
-        }
+        boolean onDevice = out.numel() > 0 && x.dtype() == DType.FLOAT32;
+        Runnable eager = () -> {
+            if (!onDevice || !offload(TaskNames.GATHER,
+                    () -> IndexGraph.indexSelect(graphs, device, cpu, x, dim, index, out))) {
+                cpu.indexSelect(x, dim, index, out);
+            }
+        };
+        run(onDevice ? StepOps.indexSelect(x, dim, index, out, eager)
+                : StepCall.host("indexSelect", List.of(dim), eager, new Tensor[] {x, index, out}, READ, READ, WRITE));
     }
 
     /** On the device without atomics: one work item per element of dst sums its contributions (see IndexKernels). */
     @Override
     public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
-        if (index.numel() == 0
-                || !offload(TaskNames.SCATTER_ADD, () -> IndexGraph.scatterAdd(graphs, device, cpu, dst, dim, index, src))) {
-            cpu.scatterAdd(dst, dim, index, src);
-        }
+        Runnable eager = () -> {
+            if (index.numel() == 0 || !offload(TaskNames.SCATTER_ADD,
+                    () -> IndexGraph.scatterAdd(graphs, device, cpu, dst, dim, index, src))) {
+                cpu.scatterAdd(dst, dim, index, src);
+            }
+        };
+        run(index.numel() == 0 ? StepCall.host("scatterAdd", List.of(dim), eager, new Tensor[] {src, dst, index},
+                READ, UPDATE, READ) : StepOps.scatterAdd(dst, dim, index, src, eager));
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>On the device with θ, m and v resident between steps ({@link AdamGraph}): a step uploads the gradient
-     * and leaves the three on the device; θ comes back when the host reads it. A parameter or moment that is a
-     * view into a larger storage runs the host loop instead.
+     * <p>On the device with θ, m and v resident between steps ({@link AdamGraph}, or the step plan inside a
+     * captured step): a step uploads the gradient and leaves the three on the device; θ comes back when the
+     * host reads it. A parameter or moment that is a view into a larger storage runs the host loop instead, as
+     * does an update outside a step of a parameter that a step plan holds.
      */
     @Override
     public void adamStep(Tensor theta, Tensor grad, Tensor m, Tensor v, AdamStep step) {
@@ -310,10 +426,16 @@ public final class TornadoBackend implements Backend {
             }
             wholeStorages &= t.offset() == 0 && t.numel() == t.storage().length();
         }
-        if (theta.numel() == 0 || !wholeStorages
-                || !offload(TaskNames.ADAM, () -> AdamGraph.run(device, cpu, transfers, theta, grad, m, v, step))) {
-            Backend.super.adamStep(theta, grad, m, v, step);
-        }
+        boolean onDevice = theta.numel() > 0 && wholeStorages;
+        Runnable eager = () -> {
+            boolean planHeld = StepCapture.held(theta) || StepCapture.held(m) || StepCapture.held(v);
+            if (!onDevice || planHeld
+                    || !offload(TaskNames.ADAM, () -> AdamGraph.run(device, cpu, transfers, theta, grad, m, v, step))) {
+                Backend.super.adamStep(theta, grad, m, v, step);
+            }
+        };
+        run(onDevice ? StepOps.adam(theta, grad, m, v, step, eager) : StepCall.host("adam", List.of(), eager,
+                new Tensor[] {theta, grad, m, v}, UPDATE, READ, UPDATE, UPDATE));
     }
 
     /** Copies of resident buffers (parameters and optimiser moments) between host and device so far. */
@@ -321,70 +443,88 @@ public final class TornadoBackend implements Backend {
         return transfers;
     }
 
+    /**
+     * On the CPU backend, except inside a replayed step, where a float copy of rank ≤ 6 is a strided-copy task
+     * on the device.
+     */
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        boolean onDevice = dst.numel() > 0 && src.dtype() == DType.FLOAT32 && dst.dtype() == DType.FLOAT32
+                && dst.dim() <= CopyKernels.MAX_RANK;
+        Runnable eager = () -> cpu.copy(src, dst);
+        run(onDevice ? StepOps.copy(src, dst, eager)
+                : StepCall.host("copy", List.of(), eager, new Tensor[] {src, dst}, READ, UPDATE));
+    }
+
     // ------------------------------------------------------------ on the CPU backend (see the class comment)
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        cpu.copy(src, dst);
-    }
-
-    @Override
     public void clamp(Tensor x, float min, float max, Tensor out) {
-        cpu.clamp(x, min, max, out);
+        host("clamp", List.of(min, max), () -> cpu.clamp(x, min, max, out), new Tensor[] {x, out}, READ, UPDATE);
     }
 
     @Override
     public void dropout(Tensor x, float p, long seed, Tensor out) {
-        cpu.dropout(x, p, seed, out);
+        // The seed changes every step; it is not part of what a replay must repeat.
+        host("dropout", List.of(p), () -> cpu.dropout(x, p, seed, out), new Tensor[] {x, out}, READ, UPDATE);
     }
 
     @Override
     public void compare(CompareOp op, Tensor a, Tensor b, Tensor out) {
-        cpu.compare(op, a, b, out);
+        host("compare", List.of(op), () -> cpu.compare(op, a, b, out), new Tensor[] {a, b, out}, READ, READ, UPDATE);
     }
 
     @Override
     public void where(Tensor condition, Tensor a, Tensor b, Tensor out) {
-        cpu.where(condition, a, b, out);
+        host("where", List.of(), () -> cpu.where(condition, a, b, out), new Tensor[] {condition, a, b, out},
+                READ, READ, READ, UPDATE);
     }
 
     @Override
     public void variance(Tensor x, int reducedDims, int correction, Tensor out) {
-        cpu.variance(x, reducedDims, correction, out);
+        host("variance", List.of(reducedDims, correction), () -> cpu.variance(x, reducedDims, correction, out),
+                new Tensor[] {x, out}, READ, UPDATE);
     }
 
     @Override
     public void argReduce(boolean max, Tensor x, int reducedDims, Tensor out) {
-        cpu.argReduce(max, x, reducedDims, out);
+        host("argReduce", List.of(max, reducedDims), () -> cpu.argReduce(max, x, reducedDims, out),
+                new Tensor[] {x, out}, READ, UPDATE);
     }
 
     @Override
     public void topk(Tensor x, int k, boolean largest, Tensor values, Tensor indices) {
-        cpu.topk(x, k, largest, values, indices);
+        host("topk", List.of(k, largest), () -> cpu.topk(x, k, largest, values, indices),
+                new Tensor[] {x, values, indices}, READ, UPDATE, UPDATE);
     }
 
     @Override
     public void maxPool2d(Tensor input, Pool2dParams params, Tensor out, Tensor indices) {
-        cpu.maxPool2d(input, params, out, indices);
+        host("maxPool2d", List.of(params), () -> cpu.maxPool2d(input, params, out, indices),
+                new Tensor[] {input, out, indices}, READ, UPDATE, UPDATE);
     }
 
     @Override
     public void avgPool2d(Tensor input, Pool2dParams params, Tensor out) {
-        cpu.avgPool2d(input, params, out);
+        host("avgPool2d", List.of(params), () -> cpu.avgPool2d(input, params, out), new Tensor[] {input, out},
+                READ, UPDATE);
     }
 
     @Override
     public void adaptiveAvgPool2d(Tensor input, Tensor out) {
-        cpu.adaptiveAvgPool2d(input, out);
+        host("adaptiveAvgPool2d", List.of(), () -> cpu.adaptiveAvgPool2d(input, out), new Tensor[] {input, out},
+                READ, UPDATE);
     }
 
     @Override
     public void avgPool2dBackward(Tensor gradOut, Pool2dParams params, Tensor gradInput) {
-        cpu.avgPool2dBackward(gradOut, params, gradInput);
+        host("avgPool2dBackward", List.of(params), () -> cpu.avgPool2dBackward(gradOut, params, gradInput),
+                new Tensor[] {gradOut, gradInput}, READ, UPDATE);
     }
 
     @Override
     public void adaptiveAvgPool2dBackward(Tensor gradOut, Tensor gradInput) {
-        cpu.adaptiveAvgPool2dBackward(gradOut, gradInput);
+        host("adaptiveAvgPool2dBackward", List.of(), () -> cpu.adaptiveAvgPool2dBackward(gradOut, gradInput),
+                new Tensor[] {gradOut, gradInput}, READ, UPDATE);
     }
 }

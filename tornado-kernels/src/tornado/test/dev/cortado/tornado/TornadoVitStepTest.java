@@ -1,6 +1,7 @@
 package dev.cortado.tornado;
 
 import static dev.cortado.tornado.DeviceCheck.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.autograd.Variable;
@@ -92,6 +93,50 @@ class TornadoVitStepTest {
         }
         System.out.printf("ViT step: worst gradient error %.3e, worst parameter error %.3e over %d tensors%n",
                 worstGradient, worstParameter, cpu.parameters().size());
+    }
+
+    /**
+     * Five captured steps ({@code Backend.step}): steps 3 to 5 replay the whole ViT step (conv2d, attention, layer
+     * norms, the loss, backward and AdamW) as one device plan; losses track the CPU backend's.
+     */
+    @Test
+    void capturedStepsReplayTheWholeVitStepOnTheDevice() throws Exception {
+        TornadoBackend tornado = TornadoBackend.open(true);
+        List<Float> expected = capturedLosses(new CpuBackend(2));
+        List<Float> actual = capturedLosses(tornado);
+        System.out.println("captured ViT losses: cpu " + expected + ", tornado " + actual + "; " + tornado.stepStats());
+        for (int step = 0; step < expected.size(); step++) {
+            assertClose(Tensor.scalar(expected.get(step)), Tensor.scalar(actual.get(step)),
+                    "captured ViT step " + (step + 1) + " loss");
+        }
+        System.out.println("captured ViT steps: " + tornado.stepStats());
+        assertEquals(1, tornado.stepStats().plansBuilt());
+        assertEquals(3, tornado.stepStats().stepsReplayed());
+    }
+
+    private static List<Float> capturedLosses(Backend backend) {
+        var model = new VisionTransformer(new VisionTransformer.Config(28, 1, 7, 32, 2, 2, 64, 10, 0f, 7));
+        var optimizer = new AdamW(ParamGroups.of(model, 1e-3, 0.01));
+        Tensor images = Tensor.randn(1, BATCH, 1, 28, 28);
+        long[] classes = new long[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            classes[i] = i % 10;
+        }
+        Tensor labels = Tensor.fromLongs(classes, BATCH);
+        List<Float> losses = new ArrayList<>();
+        try (var scope = Backends.use(backend)) {
+            model.train();
+            for (int step = 0; step < 5; step++) {
+                losses.add(backend.step(() -> {
+                    optimizer.zeroGrad();
+                    Variable loss = Losses.crossEntropy(model.forward(Variable.constant(images)), labels);
+                    loss.backward();
+                    optimizer.step();
+                    return loss.data().item();
+                }));
+            }
+        }
+        return losses;
     }
 
     /** Asserts that {@code part} is below 1e-5 of the largest magnitude of {@code whole}: rounding noise. */

@@ -90,6 +90,15 @@ public final class AdamGraph implements AutoCloseable {
         }
         HostCopies.packDense(gradIn, grad, cpu);
         transfers.countUpload();
+        setScalars(scalars, step);
+        lastResult = plan.execute();
+        theta.storage().markDeviceWritten();
+        m.storage().markDeviceWritten();
+        v.storage().markDeviceWritten();
+    }
+
+    /** Writes one step's scalars into {@link OptimizerKernels#adam}'s scalar buffer. */
+    static void setScalars(FloatArray scalars, AdamStep step) {
         scalars.set(OptimizerKernels.BETA1, step.beta1());
         scalars.set(OptimizerKernels.BETA2, step.beta2());
         scalars.set(OptimizerKernels.ONE_MINUS_BETA1, step.oneMinusBeta1());
@@ -99,10 +108,6 @@ public final class AdamGraph implements AutoCloseable {
         scalars.set(OptimizerKernels.EPS, step.eps());
         scalars.set(OptimizerKernels.L2, step.l2());
         scalars.set(OptimizerKernels.SHRINK, step.shrink());
-        lastResult = plan.execute();
-        theta.storage().markDeviceWritten();
-        m.storage().markDeviceWritten();
-        v.storage().markDeviceWritten();
     }
 
     /** Copies {@code array}'s device buffer (θ, m or v of this graph) into the FloatArray. */

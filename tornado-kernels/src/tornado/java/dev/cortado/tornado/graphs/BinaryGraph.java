@@ -58,15 +58,20 @@ public final class BinaryGraph implements AutoCloseable {
     private synchronized void execute(BinaryOp op, Broadcast left, Broadcast right, Tensor result, Backend cpu) {
         HostCopies.packDense(left.compact(), a, cpu);
         HostCopies.packDense(right.compact(), b, cpu);
-        int pad = MAX_RANK - result.dim();
+        setLayout(layout, op, left, right, result);
+        plan.execute();
+        HostCopies.unpack(out, result, cpu);
+    }
+
+    /** Fills {@link ElementwiseKernels#binary}'s layout: out's sizes, each operand's compact strides, the op. */
+    static void setLayout(IntArray layout, BinaryOp op, Broadcast left, Broadcast right, Tensor out) {
+        int pad = MAX_RANK - out.dim();
         for (int d = 0; d < MAX_RANK; d++) {
-            layout.set(d, d < pad ? 1 : result.size(d - pad));
+            layout.set(d, d < pad ? 1 : out.size(d - pad));
             layout.set(MAX_RANK + d, left.strides()[d]);
             layout.set(2 * MAX_RANK + d, right.strides()[d]);
         }
         layout.set(ElementwiseKernels.BINARY_OP_SLOT, OpCodes.of(op));
-        plan.execute();
-        HostCopies.unpack(out, result, cpu);
     }
 
     @Override
@@ -78,7 +83,7 @@ public final class BinaryGraph implements AutoCloseable {
      * An operand without its broadcast: the view narrowed to size 1 along every stride-0 dim, and the strides
      * into its dense copy, padded to {@link ElementwiseKernels#MAX_RANK} (0 along size-1 dims, so they repeat).
      */
-    private record Broadcast(Tensor compact, int[] strides) {
+    record Broadcast(Tensor compact, int[] strides) {
         static Broadcast of(Tensor x) {
             Tensor compact = x;
             for (int d = 0; d < x.dim(); d++) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid3D;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -69,58 +70,80 @@ public final class ConvGraph implements AutoCloseable {
     private ConvGraph(Key key, TornadoDevice device) {
         this.key = key;
         int groups = key.groups();
-        int outGroup = key.o() / groups;
         input = new FloatArray(key.n() * key.c() * key.h() * key.w());
         weight = new FloatArray(key.o() * key.rows());
         bias = new FloatArray(key.o());
         channelFirst = new FloatArray(key.o() * key.columns());
         cols = new FloatArray(groups * key.rows() * key.columns());
-        setConvLayout();
+        setConvLayout(convLayout, key);
+        setGemmLayout(gemmLayout, key);
         String name = DevicePlan.uniqueName(TaskNames.CONV2D + key.kind());
         KernelContext context = new KernelContext();
         TaskGraph graph = new TaskGraph(name).transferToDevice(DataTransferMode.FIRST_EXECUTION, cols);
-        int gemmRows = key.kind() == Kind.INPUT_GRAD ? key.rows() : outGroup;
-        int gemmColumns = key.kind() == Kind.WEIGHT_GRAD ? key.rows() : key.columns();
-        MatmulGraph.Tiling tiling = MatmulGraph.tiling(groups, gemmRows, gemmColumns);
+        MatmulGraph.Tiling tiling = tiling(key);
+        switch (key.kind()) {
+            case FORWARD -> graph
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, input, weight, bias, convLayout, gemmLayout)
+                    .task(TaskNames.IM2COL, ConvKernels::im2col, input, cols, convLayout)
+                    .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, weight, cols, channelFirst, gemmLayout,
+                            tiling.tile(), tiling.tileK(), tiling.vec())
+                    .task(TaskNames.CONV_BIAS, ConvKernels::addBias, channelFirst, bias, convLayout)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, channelFirst);
+            case INPUT_GRAD -> graph
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, weight, channelFirst, convLayout, gemmLayout)
+                    .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, weight, channelFirst, cols, gemmLayout,
+                            tiling.tile(), tiling.tileK(), tiling.vec())
+                    .task(TaskNames.COL2IM, ConvKernels::col2im, cols, input, convLayout)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, input);
+            case WEIGHT_GRAD -> graph
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, input, channelFirst, convLayout, gemmLayout)
+                    .task(TaskNames.IM2COL, ConvKernels::im2col, input, cols, convLayout)
+                    .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, channelFirst, cols, weight, gemmLayout,
+                            tiling.tile(), tiling.tileK(), tiling.vec())
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, weight);
+        }
+        plan = DevicePlan.of(graph, device, new GridScheduler(name + "." + TaskNames.SGEMM, grid(key)));
+    }
+
+    /** The SGEMM's rows: Kg for the input gradient (Wᵀ · dY), Og otherwise. */
+    private static int gemmRows(Key key) {
+        return key.kind() == Kind.INPUT_GRAD ? key.rows() : key.o() / key.groups();
+    }
+
+    /** The SGEMM's columns: Kg for the weight gradient (dY · colsᵀ), N·L otherwise. */
+    private static int gemmColumns(Key key) {
+        return key.kind() == Kind.WEIGHT_GRAD ? key.rows() : key.columns();
+    }
+
+    static MatmulGraph.Tiling tiling(Key key) {
+        return MatmulGraph.tiling(key.groups(), gemmRows(key), gemmColumns(key));
+    }
+
+    static WorkerGrid3D grid(Key key) {
+        return MatmulGraph.grid(key.groups(), gemmRows(key), gemmColumns(key));
+    }
+
+    /**
+     * The SGEMM of {@code key}'s kind over the G groups, with every operand in its channel-first buffer:
+     * W_g [Og, Kg] · cols_g [Kg, N·L] (forward), W_gᵀ · dY_g [Og, N·L] (input gradient, W_g's buffer with row
+     * and column strides swapped) and dY_g · cols_gᵀ (weight gradient, likewise).
+     */
+    static void setGemmLayout(IntArray gemmLayout, Key key) {
+        int outGroup = key.o() / key.groups();
         int[] weightStrides = {outGroup * key.rows(), key.rows(), 1};                  // W_g [Og, Kg]
         int[] colsStrides = {key.rows() * key.columns(), key.columns(), 1};            // cols_g [Kg, N·L]
         int[] gradStrides = {outGroup * key.columns(), key.columns(), 1};              // dY_g [Og, N·L]
         switch (key.kind()) {
-            case FORWARD -> {
-                MatmulGraph.setLayout(gemmLayout, outGroup, key.columns(), key.rows(), weightStrides, colsStrides);
-                graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, input, weight, bias, convLayout, gemmLayout)
-                        .task(TaskNames.IM2COL, ConvKernels::im2col, input, cols, convLayout)
-                        .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, weight, cols, channelFirst, gemmLayout,
-                                tiling.tile(), tiling.tileK(), tiling.vec())
-                        .task(TaskNames.CONV_BIAS, ConvKernels::addBias, channelFirst, bias, convLayout)
-                        .transferToHost(DataTransferMode.EVERY_EXECUTION, channelFirst);
-            }
-            case INPUT_GRAD -> {
-                // W_gᵀ [Kg, Og]: W_g's buffer with row and column strides swapped.
-                MatmulGraph.setLayout(gemmLayout, key.rows(), key.columns(), outGroup,
-                        new int[] {weightStrides[0], 1, key.rows()}, gradStrides);
-                graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, weight, channelFirst, convLayout, gemmLayout)
-                        .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, weight, channelFirst, cols, gemmLayout,
-                                tiling.tile(), tiling.tileK(), tiling.vec())
-                        .task(TaskNames.COL2IM, ConvKernels::col2im, cols, input, convLayout)
-                        .transferToHost(DataTransferMode.EVERY_EXECUTION, input);
-            }
-            case WEIGHT_GRAD -> {
-                // cols_gᵀ [N·L, Kg]: cols_g's buffer with row and column strides swapped.
-                MatmulGraph.setLayout(gemmLayout, outGroup, key.rows(), key.columns(), gradStrides,
-                        new int[] {colsStrides[0], 1, key.columns()});
-                graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, input, channelFirst, convLayout, gemmLayout)
-                        .task(TaskNames.IM2COL, ConvKernels::im2col, input, cols, convLayout)
-                        .task(TaskNames.SGEMM, MatmulKernels::sgemm, context, channelFirst, cols, weight, gemmLayout,
-                                tiling.tile(), tiling.tileK(), tiling.vec())
-                        .transferToHost(DataTransferMode.EVERY_EXECUTION, weight);
-            }
+            case FORWARD -> MatmulGraph.setLayout(gemmLayout, outGroup, key.columns(), key.rows(), weightStrides,
+                    colsStrides);
+            case INPUT_GRAD -> MatmulGraph.setLayout(gemmLayout, key.rows(), key.columns(), outGroup,
+                    new int[] {weightStrides[0], 1, key.rows()}, gradStrides);
+            case WEIGHT_GRAD -> MatmulGraph.setLayout(gemmLayout, outGroup, key.rows(), key.columns(), gradStrides,
+                    new int[] {colsStrides[0], 1, key.columns()});
         }
-        plan = DevicePlan.of(graph, device, new GridScheduler(name + "." + TaskNames.SGEMM,
-                MatmulGraph.grid(groups, gemmRows, gemmColumns)));
     }
 
-    private void setConvLayout() {
+    static void setConvLayout(IntArray convLayout, Key key) {
         Conv2dParams p = key.params();
         int[] values = {key.n(), key.c(), key.h(), key.w(), p.groups(), key.kh(), key.kw(), key.oh(), key.ow(),
             p.strideH(), p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW()};
@@ -129,16 +152,20 @@ public final class ConvGraph implements AutoCloseable {
         }
     }
 
-    private static ConvGraph of(GraphCache cache, TornadoDevice device, Kind kind, Tensor input, Tensor weight,
-                                Conv2dParams params) {
+    /** The key of a convolution of {@code input} with {@code weight}, after checking that they fit. */
+    static Key key(Kind kind, Tensor input, Tensor weight, Conv2dParams params) {
         if (input.dim() != 4 || weight.dim() != 4 || weight.size(1) * params.groups() != input.size(1)
                 || weight.size(0) % params.groups() != 0) {
             throw new IllegalArgumentException("tornado conv2d: input " + Arrays.toString(input.shape())
                     + " and weight " + Arrays.toString(weight.shape()) + " do not fit groups=" + params.groups());
         }
-        Key key = new Key(kind, input.size(0), input.size(1), input.size(2), input.size(3), weight.size(0),
+        return new Key(kind, input.size(0), input.size(1), input.size(2), input.size(3), weight.size(0),
                 weight.size(2), weight.size(3), params);
-        return cache.get(key, k -> new ConvGraph(k, device));
+    }
+
+    private static ConvGraph of(GraphCache cache, TornadoDevice device, Kind kind, Tensor input, Tensor weight,
+                                Conv2dParams params) {
+        return cache.get(key(kind, input, weight, params), k -> new ConvGraph(k, device));
     }
 
     /** See {@code Backend.conv2d}; bias may be null. */

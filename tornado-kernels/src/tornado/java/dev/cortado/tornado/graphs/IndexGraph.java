@@ -83,7 +83,7 @@ public final class IndexGraph implements AutoCloseable {
     private synchronized void runGather(Key key, Tensor x, Tensor indices, int[] indexStrides, Tensor out, Backend cpu) {
         HostCopies.packDense(x, source, cpu);
         HostCopies.packIndex(indices, key.sourceSize(), index, cpu);
-        setLayout(key, indexStrides);
+        setLayout(layout, key, indexStrides);
         plan.execute();
         HostCopies.unpack(selected, out, cpu);
     }
@@ -92,12 +92,12 @@ public final class IndexGraph implements AutoCloseable {
         HostCopies.packDense(dst, source, cpu);
         HostCopies.packIndex(indices, key.sourceSize(), index, cpu);
         HostCopies.packDense(src, selected, cpu);
-        setLayout(key, denseStrides(key));
+        setLayout(layout, key, denseStrides(key));
         plan.execute();
         HostCopies.unpack(source, dst, cpu);
     }
 
-    private void setLayout(Key key, int[] indexStrides) {
+    static void setLayout(IntArray layout, Key key, int[] indexStrides) {
         layout.set(IndexKernels.SOURCE_SIZE, key.sourceSize());
         layout.set(IndexKernels.SELECTED, key.selected());
         layout.set(IndexKernels.INNER, key.inner());
@@ -107,12 +107,12 @@ public final class IndexGraph implements AutoCloseable {
     }
 
     /** Strides of a densely packed [outer, selected, inner] index. */
-    private static int[] denseStrides(Key key) {
+    static int[] denseStrides(Key key) {
         return new int[] {key.selected() * key.inner(), key.inner(), 1};
     }
 
     /** The leading part of t with {@code shape}'s sizes in every dim except {@code keep} (a view, nothing copied). */
-    private static Tensor narrowedTo(Tensor t, int[] shape, int keep) {
+    static Tensor narrowedTo(Tensor t, int[] shape, int keep) {
         Tensor view = t;
         for (int d = 0; d < shape.length; d++) {
             if (d != keep && view.size(d) != shape[d]) {
@@ -122,7 +122,7 @@ public final class IndexGraph implements AutoCloseable {
         return view;
     }
 
-    private static int product(int[] shape, int from, int to) {
+    static int product(int[] shape, int from, int to) {
         int product = 1;
         for (int d = from; d < to; d++) {
             product *= shape[d];
