@@ -76,6 +76,8 @@ public final class StepCapture {
     private int position;
     private int nextGraph;
 
+    /** Whether this step left its plan without learning a boundary (a rebuild would leave it again). */
+    private boolean leftUnlearnt;
     private int plansBuilt;
     private int stepsReplayed;
     private int stepsLeft;
@@ -154,6 +156,7 @@ public final class StepCapture {
         firstTensors.clear();
         stepBindings.clear();
         position = 0;
+        leftUnlearnt = false;
         replaying = plan != null;
         if (!replaying) {
             return;
@@ -190,6 +193,13 @@ public final class StepCapture {
         }
         if (disabled) {
             return;
+        }
+        if (leftUnlearnt && signatures.equals(planSignatures)) {
+            // The same calls, yet the replay could not go on (the host wrote a resident storage mid-step, say):
+            // building the plan again would only be left again, so this sequence runs op by op from now on.
+            unplannable = List.copyOf(signatures);
+            System.err.println("cortado: tornado step capture: a replayed step left its plan for a reason a new plan "
+                    + "cannot avoid; these steps run op by op");
         }
         if (previousSignatures != null && previousSignatures.equals(signatures) && !signatures.equals(unplannable)) {
             buildPlan();
@@ -347,6 +357,7 @@ public final class StepCapture {
             if (plan.callGraph[binding.lastWriteCall] >= nextGraph) {
                 boundaries.add(position); // no graph ends here yet: the next plan will end one here
                 leavePlan();
+                leftUnlearnt = false;
                 return;
             }
         }
@@ -361,6 +372,7 @@ public final class StepCapture {
      */
     private void leavePlan() {
         stepsLeft++;
+        leftUnlearnt = true;
         leaving = true;
         try {
             List<Binding> all = new ArrayList<>(stepBindings);
