@@ -35,11 +35,7 @@ class TornadoVitStepTest {
         var model = new VisionTransformer(new VisionTransformer.Config(28, 1, 7, 32, 2, 2, 64, 10, 0f, 7));
         var optimizer = new AdamW(ParamGroups.of(model, 1e-3, 0.01));
         Tensor images = Tensor.randn(1, BATCH, 1, 28, 28);
-        long[] classes = new long[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            classes[i] = i % 10;
-        }
-        Tensor labels = Tensor.fromLongs(classes, BATCH);
+        Tensor labels = labels();
         List<Float> losses = new ArrayList<>();
         Map<String, Tensor> firstGradients = new LinkedHashMap<>();
         try (var scope = Backends.use(backend)) {
@@ -118,11 +114,7 @@ class TornadoVitStepTest {
         var model = new VisionTransformer(new VisionTransformer.Config(28, 1, 7, 32, 2, 2, 64, 10, 0f, 7));
         var optimizer = new AdamW(ParamGroups.of(model, 1e-3, 0.01));
         Tensor images = Tensor.randn(1, BATCH, 1, 28, 28);
-        long[] classes = new long[BATCH];
-        for (int i = 0; i < BATCH; i++) {
-            classes[i] = i % 10;
-        }
-        Tensor labels = Tensor.fromLongs(classes, BATCH);
+        Tensor labels = labels();
         List<Float> losses = new ArrayList<>();
         try (var scope = Backends.use(backend)) {
             model.train();
@@ -137,6 +129,15 @@ class TornadoVitStepTest {
             }
         }
         return losses;
+    }
+
+    /** Classes 0, 1, …, 9, 0, … for the batch. */
+    private static Tensor labels() {
+        long[] classes = new long[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            classes[i] = i % 10;
+        }
+        return Tensor.fromLongs(classes, BATCH);
     }
 
     /** Asserts that {@code part} is below 1e-5 of the largest magnitude of {@code whole}: rounding noise. */

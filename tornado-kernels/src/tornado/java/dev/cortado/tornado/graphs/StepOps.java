@@ -185,59 +185,70 @@ public final class StepOps {
     public static StepCall conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dParams params, Tensor out,
                                   Runnable eager) {
         return StepCall.device("conv2d", List.of(params), null, b -> {
-            ConvGraph.Key key = ConvGraph.key(ConvGraph.Kind.FORWARD, input, weight, params);
+            Conv conv = Conv.of(b, ConvGraph.key(ConvGraph.Kind.FORWARD, input, weight, params));
+            ConvGraph.Key key = conv.key();
             FloatArray x = b.dense(input);
             FloatArray w = b.dense(weight);
             FloatArray shift = bias != null ? b.dense(bias) : b.filled(key.o(), 0f);
-            FloatArray cols = b.temp(key.groups() * key.rows() * key.columns());
             FloatArray channelFirst = b.temp(key.o() * key.columns());
-            IntArray convLayout = b.constant(ConvKernels.LAYOUT_SLOTS, l -> ConvGraph.setConvLayout(l, key));
-            IntArray gemmLayout = b.constant(MatmulKernels.LAYOUT_SLOTS, l -> ConvGraph.setGemmLayout(l, key));
-            MatmulGraph.Tiling tiling = ConvGraph.tiling(key);
-            b.task(TaskNames.IM2COL, (g, id) -> g.task(id, ConvKernels::im2col, x, cols, convLayout));
-            b.task(TaskNames.SGEMM, ConvGraph.grid(key), (g, id) -> g.task(id, MatmulKernels::sgemm, new KernelContext(),
-                    w, cols, channelFirst, gemmLayout, tiling.tile(), tiling.tileK(), tiling.vec()));
-            b.task(TaskNames.CONV_BIAS, (g, id) -> g.task(id, ConvKernels::addBias, channelFirst, shift, convLayout));
+            conv.im2col(b, x);
+            conv.gemm(b, w, conv.cols(), channelFirst);
+            b.task(TaskNames.CONV_BIAS, (g, id) -> g.task(id, ConvKernels::addBias, channelFirst, shift, conv.layout()));
             // channelFirst is [O, N, OH·OW]: element (n, o, y, x) of out is at o·N·L + n·L + y·OW + x.
             int l = key.oh() * key.ow();
             b.copyInto(channelFirst, new int[] {l, key.n() * l, key.ow(), 1}, out);
         }, eager, new Tensor[] {input, weight, bias, out}, READ, READ, READ, written(out));
     }
 
+    /** The input gradient: Wᵀ · dY into the column matrix, then col2im into gradInput. */
     public static StepCall conv2dInputGrad(Tensor gradOut, Tensor weight, Conv2dParams params, Tensor gradInput,
                                            Runnable eager) {
         return StepCall.device("conv2dInputGrad", List.of(params), null, b -> {
-            ConvGraph.Key key = ConvGraph.key(ConvGraph.Kind.INPUT_GRAD, gradInput, weight, params);
+            Conv conv = Conv.of(b, ConvGraph.key(ConvGraph.Kind.INPUT_GRAD, gradInput, weight, params));
             FloatArray w = b.dense(weight);
             FloatArray gradient = b.dense(gradOut.permute(1, 0, 2, 3));
-            FloatArray cols = b.temp(key.groups() * key.rows() * key.columns());
             var result = b.output(gradInput);
-            IntArray convLayout = b.constant(ConvKernels.LAYOUT_SLOTS, l -> ConvGraph.setConvLayout(l, key));
-            IntArray gemmLayout = b.constant(MatmulKernels.LAYOUT_SLOTS, l -> ConvGraph.setGemmLayout(l, key));
-            MatmulGraph.Tiling tiling = ConvGraph.tiling(key);
-            b.task(TaskNames.SGEMM, ConvGraph.grid(key), (g, id) -> g.task(id, MatmulKernels::sgemm, new KernelContext(),
-                    w, gradient, cols, gemmLayout, tiling.tile(), tiling.tileK(), tiling.vec()));
-            b.task(TaskNames.COL2IM, (g, id) -> g.task(id, ConvKernels::col2im, cols, result.array(), convLayout));
+            conv.gemm(b, w, gradient, conv.cols());
+            b.task(TaskNames.COL2IM, (g, id) -> g.task(id, ConvKernels::col2im, conv.cols(), result.array(),
+                    conv.layout()));
             result.commit();
         }, eager, new Tensor[] {gradOut, weight, gradInput}, READ, READ, written(gradInput));
     }
 
+    /** The weight gradient: im2col of the input, then dY · colsᵀ into gradWeight. */
     public static StepCall conv2dWeightGrad(Tensor input, Tensor gradOut, Conv2dParams params, Tensor gradWeight,
                                             Runnable eager) {
         return StepCall.device("conv2dWeightGrad", List.of(params), null, b -> {
-            ConvGraph.Key key = ConvGraph.key(ConvGraph.Kind.WEIGHT_GRAD, input, gradWeight, params);
+            Conv conv = Conv.of(b, ConvGraph.key(ConvGraph.Kind.WEIGHT_GRAD, input, gradWeight, params));
             FloatArray x = b.dense(input);
             FloatArray gradient = b.dense(gradOut.permute(1, 0, 2, 3));
-            FloatArray cols = b.temp(key.groups() * key.rows() * key.columns());
             var result = b.output(gradWeight);
-            IntArray convLayout = b.constant(ConvKernels.LAYOUT_SLOTS, l -> ConvGraph.setConvLayout(l, key));
-            IntArray gemmLayout = b.constant(MatmulKernels.LAYOUT_SLOTS, l -> ConvGraph.setGemmLayout(l, key));
-            MatmulGraph.Tiling tiling = ConvGraph.tiling(key);
-            b.task(TaskNames.IM2COL, (g, id) -> g.task(id, ConvKernels::im2col, x, cols, convLayout));
-            b.task(TaskNames.SGEMM, ConvGraph.grid(key), (g, id) -> g.task(id, MatmulKernels::sgemm, new KernelContext(),
-                    gradient, cols, result.array(), gemmLayout, tiling.tile(), tiling.tileK(), tiling.vec()));
+            conv.im2col(b, x);
+            conv.gemm(b, gradient, conv.cols(), result.array());
             result.commit();
         }, eager, new Tensor[] {input, gradOut, gradWeight}, READ, READ, written(gradWeight));
+    }
+
+    /**
+     * What the three convolutions share in a plan: the column matrix [G, Kg, N·L] (device only), the conv layout
+     * and the grouped SGEMM of the key's kind (layout, tiling and grid from {@link ConvGraph}).
+     */
+    private record Conv(ConvGraph.Key key, FloatArray cols, IntArray layout, IntArray gemmLayout) {
+        static Conv of(StepPlan.Builder b, ConvGraph.Key key) {
+            return new Conv(key, b.temp(key.groups() * key.rows() * key.columns()),
+                    b.constant(ConvKernels.LAYOUT_SLOTS, l -> ConvGraph.setConvLayout(l, key)),
+                    b.constant(MatmulKernels.LAYOUT_SLOTS, l -> ConvGraph.setGemmLayout(l, key)));
+        }
+
+        void im2col(StepPlan.Builder b, FloatArray input) {
+            b.task(TaskNames.IM2COL, (g, id) -> g.task(id, ConvKernels::im2col, input, cols, layout));
+        }
+
+        void gemm(StepPlan.Builder b, FloatArray left, FloatArray right, FloatArray product) {
+            MatmulGraph.Tiling tiling = ConvGraph.tiling(key);
+            b.task(TaskNames.SGEMM, ConvGraph.grid(key), (g, id) -> g.task(id, MatmulKernels::sgemm, new KernelContext(),
+                    left, right, product, gemmLayout, tiling.tile(), tiling.tileK(), tiling.vec()));
+        }
     }
 
     /** torch.gather of float data (see {@link IndexGraph#gather}); the index is staged and checked every step. */

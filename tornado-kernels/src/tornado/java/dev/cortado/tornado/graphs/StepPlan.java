@@ -72,7 +72,6 @@ public final class StepPlan implements AutoCloseable {
         int lastGraph = -1;
         /** Whether the host can read it after every graph has run (resident, or carried to the last graph). */
         boolean keptToEnd;
-        final BitSet writerGraphs = new BitSet();
         /** The graph whose latest execution wrote this slot last; -1 before any. */
         int lastExecutedWriter = -1;
         /** The step in which an executed graph last wrote this slot. */
@@ -486,7 +485,6 @@ public final class StepPlan implements AutoCloseable {
                 stagers.get(call).add(c -> stage(slot, c.operands()[operand].floatData()));
             }
             if (write) {
-                slot.writerGraphs.set(graph);
                 draft.slotsWritten.set(slot.number);
             }
             return slot;
