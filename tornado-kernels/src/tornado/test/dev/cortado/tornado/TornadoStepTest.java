@@ -66,7 +66,7 @@ class TornadoStepTest {
 
     private static TornadoBackend freshBackend() {
         try {
-            return TornadoBackend.open(true);
+            return TornadoBackend.open(true, true);
         } catch (BackendUnavailableException e) {
             throw new AssertionError("these tests need a TornadoVM device: " + e.getMessage(), e);
         }

@@ -97,7 +97,7 @@ class TornadoVitStepTest {
      */
     @Test
     void capturedStepsReplayTheWholeVitStepOnTheDevice() throws Exception {
-        TornadoBackend tornado = TornadoBackend.open(true);
+        TornadoBackend tornado = TornadoBackend.open(true, true);
         List<Float> expected = capturedLosses(new CpuBackend(2));
         List<Float> actual = capturedLosses(tornado);
         System.out.println("captured ViT losses: cpu " + expected + ", tornado " + actual + "; " + tornado.stepStats());

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.exceptions.TornadoInternalError;
 
 /**
  * Captures training steps ({@code Backend.step}) and replays them as one {@link StepPlan}, so that parameters,
@@ -137,8 +138,8 @@ public final class StepCapture {
         }
         int[] numbers = number(call);
         Object signature = signature(call, numbers);
-        if (replaying && !replay(call, numbers, signature)) {
-            leavePlan();
+        if (replaying && !replay(call, numbers, signature) && replaying) {
+            leavePlan(); // unless replay already left it (a graph that failed while flushing)
         }
         if (!replaying) {
             append(call, numbers, signature);
@@ -324,7 +325,8 @@ public final class StepCapture {
         try {
             plan.execute(g, stepId);
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | TornadoInternalError e) {
+            // TornadoInternalError (an Error): TornadoVM gave up, e.g. on a graph over its 1,024-node limit.
             if (strict) {
                 throw new IllegalStateException("tornado: graph " + g + " of a step plan failed: " + describe.apply(e), e);
             }
